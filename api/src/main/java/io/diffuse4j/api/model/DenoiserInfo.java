@@ -1,0 +1,14 @@
+package io.diffuse4j.api.model;
+
+/**
+ * What the denoiser's model declares, read from its input and output metadata.
+ *
+ * @param inChannels channels of {@code sample} (4, or 9 for inpainting U-Nets)
+ * @param outChannels channels of the output (latent channels)
+ * @param crossAttentionDim the last dimension of {@code encoder_hidden_states}
+ * @param maxBatch the largest batch one call takes (1 for fixed-batch exports, else {@link Integer#MAX_VALUE})
+ * @param downsampleFactor how much the U-Net halves its input, in latent pixels (sizes must be multiples)
+ * @param sampleSize the latent side length the model was exported for, or -1 when dynamic and unknown
+ */
+public record DenoiserInfo(int inChannels, int outChannels, int crossAttentionDim, int maxBatch,
+    int downsampleFactor, int sampleSize) {}

@@ -1,0 +1,18 @@
+package io.diffuse4j.api.pipeline;
+
+/**
+ * A failure the user can act on: bad model folder, bad request, numerical breakdown. The
+ * message names the problem and the fix (file, field, value).
+ */
+public class DiffusionException extends RuntimeException {
+
+  /** An error with its message. */
+  public DiffusionException(String message) {
+    super(message);
+  }
+
+  /** An error with its message and cause. */
+  public DiffusionException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,18 @@
+package io.diffuse4j.api.pipeline;
+
+/** Thrown when a run was cancelled through its {@link Cancellation}: an outcome, not an error. */
+public class GenerationCancelledException extends RuntimeException {
+
+  private final int completedSteps;
+
+  /** A cancellation after {@code completedSteps} steps. */
+  public GenerationCancelledException(int completedSteps) {
+    super("Generation cancelled after " + completedSteps + " step(s)");
+    this.completedSteps = completedSteps;
+  }
+
+  /** Steps finished before the run stopped. */
+  public int completedSteps() {
+    return completedSteps;
+  }
+}

@@ -1,0 +1,159 @@
+package io.diffuse4j.api.pipeline;
+
+import io.diffuse4j.api.noise.NoiseKind;
+import java.awt.image.BufferedImage;
+import java.util.Objects;
+
+/**
+ * What to generate. Build with {@link #builder(String)}; fields left unset take the model's
+ * defaults (its default size, steps, guidance and scheduler), decided by the pipeline.
+ *
+ * <pre>{@code
+ * GenerationRequest r = GenerationRequest.builder("a red circle on a blue background")
+ *     .steps(20).guidanceScale(7.5).seed(42).build();
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe (the images it refers to must not be changed while in use).
+ *
+ * @param prompt the text to draw
+ * @param negativePrompt what to steer away from; empty for none
+ * @param steps denoising steps, or null for the model's default
+ * @param guidanceScale classifier-free guidance scale (&lt;= 1 disables guidance), or null for the model's default
+ * @param seed the seed of the noise source
+ * @param width image width in pixels, or null for the model's default
+ * @param height image height in pixels, or null for the model's default
+ * @param numImages images per prompt, each from successive draws of the one noise source
+ * @param scheduler scheduler short name or diffusers class name, or null for the model's own
+ * @param noise which random generator the seed drives
+ * @param eta DDIM's eta
+ * @param initImage image-to-image starting image, or null for text-to-image
+ * @param strength how much of {@code initImage} to repaint, in [0, 1]
+ * @param mask inpainting mask (white = repaint), or null
+ */
+public record GenerationRequest(
+    String prompt,
+    String negativePrompt,
+    Integer steps,
+    Double guidanceScale,
+    long seed,
+    Integer width,
+    Integer height,
+    int numImages,
+    String scheduler,
+    NoiseKind noise,
+    double eta,
+    BufferedImage initImage,
+    double strength,
+    BufferedImage mask) {
+
+  /** Checks the fields that need no model to check. */
+  public GenerationRequest {
+    Objects.requireNonNull(prompt, "prompt");
+    negativePrompt = negativePrompt == null ? "" : negativePrompt;
+    noise = noise == null ? NoiseKind.TORCH : noise;
+    if (steps != null && steps < 1) {
+      throw new IllegalArgumentException("steps must be >= 1, got " + steps);
+    }
+    if (guidanceScale != null && (guidanceScale < 0 || guidanceScale.isNaN())) {
+      throw new IllegalArgumentException("guidance scale must be >= 0 (1 or less disables guidance), got " + guidanceScale);
+    }
+    if (width != null && width <= 0) {
+      throw new IllegalArgumentException("width must be > 0, got " + width);
+    }
+    if (height != null && height <= 0) {
+      throw new IllegalArgumentException("height must be > 0, got " + height);
+    }
+    if (numImages < 1) {
+      throw new IllegalArgumentException("images per prompt must be >= 1, got " + numImages);
+    }
+    if (!(strength >= 0 && strength <= 1)) {
+      throw new IllegalArgumentException("strength must be in [0, 1], got " + strength);
+    }
+    if (!(eta >= 0)) {
+      throw new IllegalArgumentException("eta must be >= 0, got " + eta);
+    }
+  }
+
+  /** A builder for a prompt; everything else defaults. */
+  public static Builder builder(String prompt) {
+    return new Builder(prompt);
+  }
+
+  /** A builder holding this request's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder(prompt);
+    b.negativePrompt = negativePrompt;
+    b.steps = steps;
+    b.guidanceScale = guidanceScale;
+    b.seed = seed;
+    b.width = width;
+    b.height = height;
+    b.numImages = numImages;
+    b.scheduler = scheduler;
+    b.noise = noise;
+    b.eta = eta;
+    b.initImage = initImage;
+    b.strength = strength;
+    b.mask = mask;
+    return b;
+  }
+
+  /** Builder of {@link GenerationRequest}. Not thread-safe. */
+  public static final class Builder {
+    private String prompt;
+    private String negativePrompt = "";
+    private Integer steps;
+    private Double guidanceScale;
+    private long seed = 0;
+    private Integer width;
+    private Integer height;
+    private int numImages = 1;
+    private String scheduler;
+    private NoiseKind noise = NoiseKind.TORCH;
+    private double eta = 0;
+    private BufferedImage initImage;
+    private double strength = 0.8;
+    private BufferedImage mask;
+
+    private Builder(String prompt) {
+      this.prompt = prompt;
+    }
+
+    /** The prompt. */
+    public Builder prompt(String v) { this.prompt = v; return this; }
+    /** Negative prompt; default empty. */
+    public Builder negativePrompt(String v) { this.negativePrompt = v; return this; }
+    /** Steps; default: the model's. */
+    public Builder steps(Integer v) { this.steps = v; return this; }
+    /** Guidance scale; default: the model's. */
+    public Builder guidanceScale(Double v) { this.guidanceScale = v; return this; }
+    /** Seed; default 0. */
+    public Builder seed(long v) { this.seed = v; return this; }
+    /** Width in pixels; default: the model's. */
+    public Builder width(Integer v) { this.width = v; return this; }
+    /** Height in pixels; default: the model's. */
+    public Builder height(Integer v) { this.height = v; return this; }
+    /** Width and height in pixels. */
+    public Builder size(int w, int h) { this.width = w; this.height = h; return this; }
+    /** Images per prompt; default 1. */
+    public Builder numImages(int v) { this.numImages = v; return this; }
+    /** Scheduler name; default: the model's. */
+    public Builder scheduler(String v) { this.scheduler = v; return this; }
+    /** Noise source kind; default {@link NoiseKind#TORCH}. */
+    public Builder noise(NoiseKind v) { this.noise = v; return this; }
+    /** DDIM eta; default 0. */
+    public Builder eta(double v) { this.eta = v; return this; }
+    /** Image-to-image start image; default none. */
+    public Builder initImage(BufferedImage v) { this.initImage = v; return this; }
+    /** Image-to-image strength; default 0.8. */
+    public Builder strength(double v) { this.strength = v; return this; }
+    /** Inpainting mask (white = repaint); default none. */
+    public Builder mask(BufferedImage v) { this.mask = v; return this; }
+
+    /** The request; throws {@link IllegalArgumentException} naming a bad field. */
+    public GenerationRequest build() {
+      return new GenerationRequest(prompt, negativePrompt, steps, guidanceScale, seed, width, height, numImages,
+          scheduler, noise, eta, initImage, strength, mask);
+    }
+  }
+}
