@@ -56,8 +56,13 @@ final class AvxBoxMuller {
       float u1 = 1.0f - d[off + i];
       float theta = TWO_PI * d[off + i + 8];
       float radius = (float) Math.sqrt(-2.0f * log(u1));
-      float sin = sin(theta);
-      float cos = cos(theta);
+      // sincos256_ps: one octant reduction feeds both results.
+      float x = reduce(theta);
+      int j = octant(theta);
+      float sinPoly = sinPoly(x);
+      float cosPoly = cosPoly(x);
+      float sin = sinSign(theta, j, (j & 2) == 0 ? sinPoly : cosPoly);
+      float cos = cosSign(j, (j & 2) == 0 ? cosPoly : sinPoly);
       // _mm256_fmadd_ps(n, std = 1, mean = 0): the product first, then + 0 (which turns -0 into +0).
       d[off + i] = radius * cos + 0.0f;
       d[off + i + 8] = radius * sin + 0.0f;
@@ -92,32 +97,42 @@ final class AvxBoxMuller {
 
   /** The sine half of {@code sincos256_ps} for one lane, as compiled with FMA. */
   static float sin(float v) {
-    Reduced r = reduce(v);
-    float s = r.mask ? sinPoly(r.x) : cosPoly(r.x);
-    boolean negative = (Float.floatToRawIntBits(v) < 0) ^ ((r.j & 4) != 0);
-    return negative ? -s : s;
+    int j = octant(v);
+    float x = reduce(v);
+    return sinSign(v, j, (j & 2) == 0 ? sinPoly(x) : cosPoly(x));
   }
 
   /** The cosine half of {@code sincos256_ps} for one lane, as compiled with FMA. */
   static float cos(float v) {
-    Reduced r = reduce(v);
-    float c = r.mask ? cosPoly(r.x) : sinPoly(r.x);
-    boolean negative = (~(r.j - 2) & 4) != 0;
-    return negative ? -c : c;
+    int j = octant(v);
+    float x = reduce(v);
+    return cosSign(j, (j & 2) == 0 ? cosPoly(x) : sinPoly(x));
   }
 
-  /** Octant reduction: {@code x = |v| - j * pi/4} in three FMA steps; mask = sine polynomial for sin. */
-  private record Reduced(float x, int j, boolean mask) {}
+  /** The even octant index {@code j = (trunc(|v| * 4/pi) + 1) & ~1}. */
+  private static int octant(float v) {
+    int j = (int) (Math.abs(v) * FOPI); // vcvttps2dq truncates
+    return (j + 1) & ~1;
+  }
 
-  private static Reduced reduce(float v) {
+  /** {@code |v| - j * pi/4}, pi/4 split in three parts, each step one fused multiply-add. */
+  private static float reduce(float v) {
+    float y = (float) octant(v);
     float x = Math.abs(v);
-    int j = (int) (x * FOPI); // vcvttps2dq truncates
-    j = (j + 1) & ~1;
-    float y = (float) j;
     x = Math.fma(y, DP1, x);
     x = Math.fma(y, DP2, x);
-    x = Math.fma(y, DP3, x);
-    return new Reduced(x, j, (j & 2) == 0);
+    return Math.fma(y, DP3, x);
+  }
+
+  /** The sine's sign: the input's sign flipped when bit 2 of {@code j} is set. */
+  private static float sinSign(float v, int j, float s) {
+    boolean negative = (Float.floatToRawIntBits(v) < 0) ^ ((j & 4) != 0);
+    return negative ? -s : s;
+  }
+
+  /** The cosine's sign: negative when bit 2 of {@code j - 2} is clear. */
+  private static float cosSign(int j, float c) {
+    return (~(j - 2) & 4) != 0 ? -c : c;
   }
 
   private static float cosPoly(float x) {
