@@ -72,7 +72,20 @@ public final class OnnxUNet implements Denoiser {
     } else if (config.isPresent() && config.get().path("sample_size").isNumber()) {
       sampleSize = config.get().path("sample_size").asInt();
     }
-    this.info = new DenoiserInfo(inCh, outCh, (int) hidden.dim(2), maxBatch, downsampleFactor, sampleSize);
+    this.info = new DenoiserInfo(inCh, outCh, (int) hidden.dim(2), maxBatch, downsampleFactor, sampleSize,
+        lastDim(model, "timestep_cond"), lastDim(model, "text_embeds"));
+  }
+
+  private static int lastDim(OnnxModel model, String input) {
+    if (!model.hasInput(input)) {
+      return 0;
+    }
+    ValueSpec s = model.input(input);
+    if (s.rank() < 1 || s.isDynamic(-1)) {
+      throw new DiffusionException("U-Net " + model.file() + ": input '" + input + "' needs a fixed last dimension, the"
+          + " file declares " + s);
+    }
+    return (int) s.dim(-1);
   }
 
   @Override
