@@ -98,6 +98,11 @@ PROMPTS = [
     "’tis the season, ma’am",
     "'s 't 're start contractions",
     "THE END.",
+    "РїСЂРёРІРµС‚ cp1251 mojibake",
+    "Â£5 and Ã¼ber, NÃO SÃO PAULO",
+    "\x80\x93 c1 controls \x9c",
+    "ﬁ\u0301 &nbsp x &copy 2020 AT&T",
+    "✓ check ★ star ♥ heart",
 ]
 
 cases = []

@@ -6,9 +6,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.HashMap;
@@ -26,9 +23,10 @@ import java.util.regex.Pattern;
  *
  * <p>{@code ftfy.fix_text} (ftfy 6.x defaults) is approximated step by step: HTML entities ending
  * in ';' (and their upper-case forms) unless the text holds a '<'; UTF-8 read as Windows-1252 /
- * Latin-1 ("cafÃ©", "donâ€™t"); C1 controls as Windows-1252; Latin ligatures; full- and half-width
+ * Latin-1 and ftfy's other single-byte encodings, detected with ftfy's badness heuristic
+ * (tables exported from ftfy); C1 controls as Windows-1252; Latin ligatures; full- and half-width
  * forms; curly quotes; line breaks; lone surrogates; terminal escapes; control characters; NFC.
- * Mojibake in other code pages (Cyrillic, Greek, MacRoman...) is left as is. {@code html.unescape}
+ * {@code html.unescape}
  * is implemented in full (HTML5 entities, legacy entities without ';', numeric references with
  * Python's replacements). Whitespace and lower-casing follow Python ({@code regex} {@code \s} is
  * Unicode White_Space; {@code str.lower} with final sigma).
@@ -50,10 +48,6 @@ public final class ClipTextCleaner {
       "\t\n\u000b\f\r \u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
           + "\u2009\u200a\u2028\u2029\u202f\u205f\u3000";
   private static final Pattern WHITESPACE_RUN = Pattern.compile("[" + WHITESPACE + "]+");
-  /** Windows-1252 bytes 0x80..0x9F ("sloppy": undefined bytes map to the same C1 code point). */
-  private static final String CP1252_HIGH =
-      "\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f"
-          + "\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178";
   private static final String LIGATURES_FROM = "\u0132\u0133\u0149\u01f1\u01f2\u01f3\u01c4\u01c5\u01c6"
       + "\u01c7\u01c8\u01c9\u01ca\u01cb\u01cc\ufb00\ufb01\ufb02\ufb03\ufb04\ufb05\ufb06";
   private static final String[] LIGATURES_TO = {
@@ -65,16 +59,19 @@ public final class ClipTextCleaner {
   private final Map<String, String> ftfyEntities;
   private final Map<Integer, String> badRefs;
   private final Set<Integer> droppedRefs;
+  private final FtfyEncodingFixer encodingFixer;
 
   private ClipTextCleaner(
       Map<String, String> html5,
       Map<String, String> ftfyEntities,
       Map<Integer, String> badRefs,
-      Set<Integer> droppedRefs) {
+      Set<Integer> droppedRefs,
+      FtfyEncodingFixer encodingFixer) {
     this.html5 = html5;
     this.ftfyEntities = ftfyEntities;
     this.badRefs = badRefs;
     this.droppedRefs = droppedRefs;
+    this.encodingFixer = encodingFixer;
   }
 
   /** Creates a cleaner, reading the HTML entity tables from this jar (a few ms). */
@@ -102,7 +99,7 @@ public final class ClipTextCleaner {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read html-entities.tsv from the text-encoder jar", e);
     }
-    return new ClipTextCleaner(Map.copyOf(html5), Map.copyOf(ftfy), Map.copyOf(bad), Set.copyOf(dropped));
+    return new ClipTextCleaner(Map.copyOf(html5), Map.copyOf(ftfy), Map.copyOf(bad), Set.copyOf(dropped), FtfyEncodingFixer.load());
   }
 
   private static String codePoints(String hexList) {
@@ -151,8 +148,8 @@ public final class ClipTextCleaner {
       if (unescape) {
         text = ftfyUnescape(text);
       }
-      text = fixUtf8Mojibake(text);
-      text = fixC1Controls(text);
+      text = encodingFixer.fixEncoding(text);
+      text = encodingFixer.fixC1Controls(text);
       text = fixLigatures(text);
       text = fixWidth(text);
       text = uncurlQuotes(text);
@@ -187,80 +184,6 @@ public final class ClipTextCleaner {
       m.appendReplacement(sb, Matcher.quoteReplacement(replacement));
     }
     m.appendTail(sb);
-    return sb.toString();
-  }
-
-  /**
-   * Decodes runs that are UTF-8 bytes shown as Windows-1252 / Latin-1 characters ("Ã©" -> "é").
-   * Only complete, valid UTF-8 sequences are replaced, as ftfy's decode_inconsistent_utf8 does.
-   */
-  private static String fixUtf8Mojibake(String text) {
-    StringBuilder sb = null;
-    int i = 0;
-    int n = text.length();
-    while (i < n) {
-      char c = text.charAt(i);
-      int need = c >= '\u00c2' && c <= '\u00df' ? 1 : c >= '\u00e0' && c <= '\u00ef' ? 2
-          : c >= '\u00f0' && c <= '\u00f4' ? 3 : 0;
-      if (need > 0 && i + need < n) {
-        byte[] bytes = new byte[need + 1];
-        bytes[0] = (byte) c;
-        boolean ok = true;
-        for (int k = 1; ok && k <= need; k++) {
-          int b = continuationByte(text.charAt(i + k));
-          ok = b >= 0;
-          bytes[k] = (byte) b;
-        }
-        if (ok) {
-          String decoded = decodeUtf8(bytes);
-          if (decoded != null) {
-            if (sb == null) {
-              sb = new StringBuilder(text.length()).append(text, 0, i);
-            }
-            sb.append(decoded);
-            i += need + 1;
-            continue;
-          }
-        }
-      }
-      if (sb != null) {
-        sb.append(c);
-      }
-      i++;
-    }
-    return sb == null ? text : sb.toString();
-  }
-
-  private static int continuationByte(char c) {
-    if (c >= '\u00a0' && c <= '\u00bf') {
-      return c;
-    }
-    if (c >= '\u0080' && c <= '\u009f') {
-      return c;
-    }
-    int idx = CP1252_HIGH.indexOf(c);
-    return idx >= 0 ? 0x80 + idx : -1;
-  }
-
-  private static String decodeUtf8(byte[] bytes) {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      return null;
-    }
-  }
-
-  private static String fixC1Controls(String text) {
-    StringBuilder sb = new StringBuilder(text.length());
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      sb.append(c >= '\u0080' && c <= '\u009f' ? CP1252_HIGH.charAt(c - 0x80) : c);
-    }
     return sb.toString();
   }
 
