@@ -100,7 +100,7 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
     }
     SpecialTokens specials = SpecialTokens.read(tokenizerDir);
     Path tokenizerJson = tokenizerDir.resolve("tokenizer.json");
-    ObjectNode tree;
+    String json;
     Map<String, Integer> vocab;
     String source;
     if (Files.isRegularFile(tokenizerJson)) {
@@ -112,7 +112,13 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
             tokenizerJson + " has no BPE model with a vocab (model.type must be \"BPE\"): it is not a CLIP"
                 + " tokenizer; delete it and provide vocab.json and merges.txt");
       }
-      tree = (ObjectNode) node;
+      ObjectNode tree = (ObjectNode) node;
+      // The Java cleaner reproduces CLIP's own clean-up (ftfy, html, whitespace, lower); the fast
+      // tokenizer's normaliser would redo part of it in a slightly different order.
+      tree.putNull("normalizer");
+      tree.putNull("truncation");
+      tree.putNull("padding");
+      json = ClipTokenizerFiles.toJson(tree);
       vocab = new HashMap<>(ClipTokenizerFiles.vocabFromNode(model.path("vocab"), tokenizerJson));
       for (JsonNode added : node.path("added_tokens")) {
         vocab.putIfAbsent(added.path("content").asText(), added.path("id").asInt());
@@ -128,14 +134,10 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
       }
       vocab = ClipTokenizerFiles.readVocab(vocabFile);
       List<String> merges = ClipTokenizerFiles.readMerges(mergesFile);
-      tree = ClipTokenizerFiles.tokenizerJson(vocab, merges, specials.start, specials.end, specials.unk, vocabFile);
+      json = ClipTokenizerFiles.tokenizerJsonText(
+          vocab, merges, specials.start, specials.end, specials.unk, vocabFile, false);
       source = vocabFile + " + " + mergesFile;
     }
-    // The Java cleaner reproduces CLIP's own clean-up (ftfy, html, whitespace, lower); the fast
-    // tokenizer's normaliser would redo part of it in a slightly different order.
-    tree.putNull("normalizer");
-    tree.putNull("truncation");
-    tree.putNull("padding");
 
     String padToken = options.padToken().orElse(specials.pad);
     Integer padId = vocab.get(padToken);
@@ -156,9 +158,8 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
     DjlOffline.ensure();
     HuggingFaceTokenizer hf;
     try {
-      byte[] json = ClipTokenizerFiles.toJson(tree).getBytes(StandardCharsets.UTF_8);
       hf = HuggingFaceTokenizer.newInstance(
-          new ByteArrayInputStream(json),
+          new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
           Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false"));
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException(

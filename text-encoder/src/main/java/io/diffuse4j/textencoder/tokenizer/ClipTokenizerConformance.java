@@ -39,8 +39,7 @@ public final class ClipTokenizerConformance {
     String zeroToken = zeroToken(tokenizerDir);
     int passed = 0;
     int total = 0;
-    try (ClipTokenizer raw = ClipTokenizer.load(tokenizerDir);
-        ClipTokenizer eot = ClipTokenizer.load(tokenizerDir,
+    try (ClipTokenizer eot = ClipTokenizer.load(tokenizerDir,
             TokenizerOptions.defaults().withMaxLength(77).withPadToken(ClipTokenizerFiles.END_TOKEN));
         ClipTokenizer zero = ClipTokenizer.load(tokenizerDir,
             TokenizerOptions.defaults().withMaxLength(77).withPadToken(zeroToken))) {
@@ -63,7 +62,7 @@ public final class ClipTokenizerConformance {
           try {
             int[] got;
             if (variant.equals("ids")) {
-              got = raw.encode(text);
+              got = eot.encode(text);
             } else {
               TokenizedPrompt p = (variant.endsWith("eot") ? eot : zero).tokenize(text);
               got = p.ids();

@@ -1,12 +1,14 @@
 package io.diffuse4j.textencoder.tokenizer;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,7 +64,7 @@ public final class ClipTokenizerFiles {
       Path vocabJson, Path mergesTxt, Path out, String startToken, String endToken, String unkToken) {
     Map<String, Integer> vocab = readVocab(vocabJson);
     List<String> merges = readMerges(mergesTxt);
-    String json = toJson(tokenizerJson(vocab, merges, startToken, endToken, unkToken, vocabJson));
+    String json = tokenizerJsonText(vocab, merges, startToken, endToken, unkToken, vocabJson, true);
     try {
       Files.writeString(out, json, StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -70,93 +72,136 @@ public final class ClipTokenizerFiles {
     }
   }
 
-  /** The tokenizer.json tree (CLIPConverter layout). */
-  static ObjectNode tokenizerJson(
+  /**
+   * The tokenizer.json text (CLIPConverter layout), written with a streaming generator so that a
+   * 49k-token vocabulary costs little; {@code withNormalizer} false leaves the normaliser out
+   * (ClipTokenizer cleans the text itself).
+   */
+  static String tokenizerJsonText(
       Map<String, Integer> vocab,
       List<String> merges,
       String startToken,
       String endToken,
       String unkToken,
-      Path vocabFile) {
+      Path vocabFile,
+      boolean withNormalizer) {
     int startId = requireToken(vocab, startToken, vocabFile);
     int endId = requireToken(vocab, endToken, vocabFile);
-    JsonNodeFactory f = JsonNodeFactory.instance;
-    ObjectNode root = f.objectNode();
-    root.put("version", "1.0");
-    root.putNull("truncation");
-    root.putNull("padding");
-    ArrayNode added = root.putArray("added_tokens");
-    added.add(addedToken(startId, startToken));
-    added.add(addedToken(endId, endToken));
+    StringWriter out = new StringWriter(vocab.size() * 24 + merges.size() * 12);
+    try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("version", "1.0");
+      g.writeNullField("truncation");
+      g.writeNullField("padding");
+      g.writeArrayFieldStart("added_tokens");
+      writeAddedToken(g, startId, startToken);
+      writeAddedToken(g, endId, endToken);
+      g.writeEndArray();
+      if (withNormalizer) {
+        g.writeObjectFieldStart("normalizer");
+        g.writeStringField("type", "Sequence");
+        g.writeArrayFieldStart("normalizers");
+        g.writeStartObject();
+        g.writeStringField("type", "NFC");
+        g.writeEndObject();
+        g.writeStartObject();
+        g.writeStringField("type", "Replace");
+        g.writeObjectFieldStart("pattern");
+        g.writeStringField("Regex", "\\s+");
+        g.writeEndObject();
+        g.writeStringField("content", " ");
+        g.writeEndObject();
+        g.writeStartObject();
+        g.writeStringField("type", "Lowercase");
+        g.writeEndObject();
+        g.writeEndArray();
+        g.writeEndObject();
+      } else {
+        g.writeNullField("normalizer");
+      }
+      g.writeObjectFieldStart("pre_tokenizer");
+      g.writeStringField("type", "Sequence");
+      g.writeArrayFieldStart("pretokenizers");
+      g.writeStartObject();
+      g.writeStringField("type", "Split");
+      g.writeObjectFieldStart("pattern");
+      g.writeStringField("Regex", SPLIT_REGEX);
+      g.writeEndObject();
+      g.writeStringField("behavior", "Removed");
+      g.writeBooleanField("invert", true);
+      g.writeEndObject();
+      g.writeStartObject();
+      g.writeStringField("type", "ByteLevel");
+      g.writeBooleanField("add_prefix_space", false);
+      g.writeBooleanField("trim_offsets", true);
+      g.writeBooleanField("use_regex", true);
+      g.writeEndObject();
+      g.writeEndArray();
+      g.writeEndObject();
 
-    ObjectNode normalizer = root.putObject("normalizer");
-    normalizer.put("type", "Sequence");
-    ArrayNode norms = normalizer.putArray("normalizers");
-    norms.addObject().put("type", "NFC");
-    ObjectNode replace = norms.addObject();
-    replace.put("type", "Replace");
-    replace.putObject("pattern").put("Regex", "\\s+");
-    replace.put("content", " ");
-    norms.addObject().put("type", "Lowercase");
+      g.writeObjectFieldStart("post_processor");
+      g.writeStringField("type", "RobertaProcessing");
+      g.writeArrayFieldStart("sep");
+      g.writeString(endToken);
+      g.writeNumber(endId);
+      g.writeEndArray();
+      g.writeArrayFieldStart("cls");
+      g.writeString(startToken);
+      g.writeNumber(startId);
+      g.writeEndArray();
+      g.writeBooleanField("trim_offsets", false);
+      g.writeBooleanField("add_prefix_space", false);
+      g.writeEndObject();
 
-    ObjectNode pre = root.putObject("pre_tokenizer");
-    pre.put("type", "Sequence");
-    ArrayNode pres = pre.putArray("pretokenizers");
-    ObjectNode split = pres.addObject();
-    split.put("type", "Split");
-    split.putObject("pattern").put("Regex", SPLIT_REGEX);
-    split.put("behavior", "Removed");
-    split.put("invert", true);
-    ObjectNode byteLevel = pres.addObject();
-    byteLevel.put("type", "ByteLevel");
-    byteLevel.put("add_prefix_space", false);
-    byteLevel.put("trim_offsets", true);
-    byteLevel.put("use_regex", true);
+      g.writeObjectFieldStart("decoder");
+      g.writeStringField("type", "ByteLevel");
+      g.writeBooleanField("add_prefix_space", true);
+      g.writeBooleanField("trim_offsets", true);
+      g.writeBooleanField("use_regex", true);
+      g.writeEndObject();
 
-    ObjectNode post = root.putObject("post_processor");
-    post.put("type", "RobertaProcessing");
-    post.putArray("sep").add(endToken).add(endId);
-    post.putArray("cls").add(startToken).add(startId);
-    post.put("trim_offsets", false);
-    post.put("add_prefix_space", false);
-
-    ObjectNode decoder = root.putObject("decoder");
-    decoder.put("type", "ByteLevel");
-    decoder.put("add_prefix_space", true);
-    decoder.put("trim_offsets", true);
-    decoder.put("use_regex", true);
-
-    ObjectNode model = root.putObject("model");
-    model.put("type", "BPE");
-    model.putNull("dropout");
-    if (unkToken != null && vocab.containsKey(unkToken)) {
-      model.put("unk_token", unkToken);
-    } else {
-      model.putNull("unk_token");
+      g.writeObjectFieldStart("model");
+      g.writeStringField("type", "BPE");
+      g.writeNullField("dropout");
+      if (unkToken != null && vocab.containsKey(unkToken)) {
+        g.writeStringField("unk_token", unkToken);
+      } else {
+        g.writeNullField("unk_token");
+      }
+      g.writeStringField("continuing_subword_prefix", "");
+      g.writeStringField("end_of_word_suffix", "</w>");
+      g.writeBooleanField("fuse_unk", false);
+      g.writeBooleanField("byte_fallback", false);
+      g.writeObjectFieldStart("vocab");
+      List<Map.Entry<String, Integer>> entries = new ArrayList<>(vocab.entrySet());
+      entries.sort(Map.Entry.comparingByValue());
+      for (Map.Entry<String, Integer> e : entries) {
+        g.writeNumberField(e.getKey(), e.getValue());
+      }
+      g.writeEndObject();
+      g.writeArrayFieldStart("merges");
+      for (String merge : merges) {
+        g.writeString(merge);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write tokenizer.json text", e);
     }
-    model.put("continuing_subword_prefix", "");
-    model.put("end_of_word_suffix", "</w>");
-    model.put("fuse_unk", false);
-    model.put("byte_fallback", false);
-    ObjectNode vocabNode = model.putObject("vocab");
-    vocab.entrySet().stream()
-        .sorted(Map.Entry.comparingByValue())
-        .forEach(e -> vocabNode.put(e.getKey(), e.getValue()));
-    ArrayNode mergeNode = model.putArray("merges");
-    merges.forEach(mergeNode::add);
-    return root;
+    return out.toString();
   }
 
-  private static ObjectNode addedToken(int id, String content) {
-    ObjectNode t = JsonNodeFactory.instance.objectNode();
-    t.put("id", id);
-    t.put("content", content);
-    t.put("single_word", false);
-    t.put("lstrip", false);
-    t.put("rstrip", false);
-    t.put("normalized", false);
-    t.put("special", true);
-    return t;
+  private static void writeAddedToken(JsonGenerator g, int id, String content) throws IOException {
+    g.writeStartObject();
+    g.writeNumberField("id", id);
+    g.writeStringField("content", content);
+    g.writeBooleanField("single_word", false);
+    g.writeBooleanField("lstrip", false);
+    g.writeBooleanField("rstrip", false);
+    g.writeBooleanField("normalized", false);
+    g.writeBooleanField("special", true);
+    g.writeEndObject();
   }
 
   private static int requireToken(Map<String, Integer> vocab, String token, Path vocabFile) {
@@ -180,13 +225,35 @@ public final class ClipTokenizerFiles {
 
   /** Reads {@code vocab.json}: a JSON object mapping each token to its id. */
   static Map<String, Integer> readVocab(Path vocabJson) {
-    JsonNode node = readJson(vocabJson, "the model's tokenizer/vocab.json (token -> id)");
-    if (!node.isObject() || node.isEmpty()) {
+    String fix = "; copy tokenizer/vocab.json again from the model";
+    Map<String, Integer> vocab = new LinkedHashMap<>(65536);
+    try (JsonParser p = JSON.getFactory().createParser(vocabJson.toFile())) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IllegalArgumentException(vocabJson + " must be a JSON object mapping tokens to ids" + fix);
+      }
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+        String token = p.getCurrentName();
+        JsonToken value = p.nextToken();
+        if (value != JsonToken.VALUE_NUMBER_INT || p.getLongValue() < 0 || p.getLongValue() > Integer.MAX_VALUE) {
+          throw new IllegalArgumentException(
+              vocabJson + ": token \"" + token + "\" has id " + p.getText()
+                  + ", expected a non-negative integer; the vocabulary file is corrupt" + fix);
+        }
+        vocab.put(token, p.getIntValue());
+      }
+    } catch (FileNotFoundException | NoSuchFileException e) {
+      throw new IllegalArgumentException(vocabJson + " is missing: provide the model's tokenizer/vocab.json", e);
+    } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
-          vocabJson + " must be a non-empty JSON object mapping tokens to ids; re-export the tokenizer"
-              + " (copy tokenizer/vocab.json from the model)");
+          vocabJson + " is not valid JSON (line " + e.getLocation().getLineNr() + ", column "
+              + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage() + ")" + fix, e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read " + vocabJson + " (" + e + ")" + fix, e);
     }
-    return vocabFromNode(node, vocabJson);
+    if (vocab.isEmpty()) {
+      throw new IllegalArgumentException(vocabJson + " holds no tokens" + fix);
+    }
+    return vocab;
   }
 
   static Map<String, Integer> vocabFromNode(JsonNode node, Path file) {

@@ -11,12 +11,13 @@ import java.util.OptionalInt;
  * TokenizerOptions sd2 = TokenizerOptions.defaults().withPadToken("!").withReportUnknownWords(true);
  * }</pre>
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param maxLength ids per prompt; empty: {@code model_max_length} from the config, else 77
  * @param padToken the padding token; empty: {@code pad_token} from the config, else the end token
  * @param reportUnknownWords whether {@link io.diffuse4j.api.model.TokenizedPrompt#unknownWords()}
  *     lists the words that are not one whole-word token ({@code word</w>}) of the vocabulary; only
  *     meaningful for closed-vocabulary models, off by default
- *     <p>Immutable and thread-safe.
  */
 public record TokenizerOptions(OptionalInt maxLength, Optional<String> padToken, boolean reportUnknownWords) {
 

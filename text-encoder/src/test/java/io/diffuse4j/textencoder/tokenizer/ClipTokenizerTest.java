@@ -207,6 +207,33 @@ class ClipTokenizerTest {
   }
 
   @Test
+  void concurrentTokenizationGivesTheSequentialResults() throws Exception {
+    List<String> prompts = allPrompts();
+    List<int[]> sequential = prompts.stream().map(p -> clip.tokenize(p).ids()).toList();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        results.add(pool.submit(() -> {
+          for (int round = 0; round < 5; round++) {
+            for (int i = 0; i < prompts.size(); i++) {
+              if (!Arrays.equals(clip.tokenize(prompts.get(i)).ids(), sequential.get(i))) {
+                return false;
+              }
+            }
+          }
+          return true;
+        }));
+      }
+      for (java.util.concurrent.Future<Boolean> r : results) {
+        assertThat(r.get()).isTrue();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void nullPromptIsRejected() {
     assertThatThrownBy(() -> clip.tokenize(null)).isInstanceOf(IllegalArgumentException.class);
   }
