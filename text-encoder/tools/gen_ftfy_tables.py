@@ -57,7 +57,9 @@ for enc in chardata.CHARMAP_ENCODINGS:
             chars.append("")
     encodings[enc] = chars
 
+import ftfy
 tables = {
+    "_source": "ftfy %s (https://github.com/rspeer/python-ftfy), Apache License 2.0, Copyright Robyn Speer; exported by text-encoder/tools/gen_ftfy_tables.py" % ftfy.__version__,
     "badness": compact(badness.BADNESS_RE.pattern),
     "utf8_detector": compact(chardata.UTF8_DETECTOR_RE.pattern),
     "altered_utf8": bytes_pattern(chardata.ALTERED_UTF8_RE),

@@ -15,6 +15,8 @@ def hexes(s):
     return " ".join("%X" % ord(c) for c in s)
 
 out = sys.stdout
+out.write("# HTML5 named character references as Python %s html.entities.html5 lists them (data: WHATWG HTML\n" % sys.version.split()[0])
+out.write("# standard), the entity handling of ftfy (Apache License 2.0) and html.unescape; made by text-encoder/tools/gen_html_entities.py\n")
 for name, value in sorted(html.entities.html5.items()):
     out.write("html5\t%s\t%s\n" % (name, hexes(value)))
 for name, value in sorted(HTML_ENTITIES.items()):

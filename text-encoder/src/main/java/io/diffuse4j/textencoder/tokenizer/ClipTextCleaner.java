@@ -86,6 +86,9 @@ public final class ClipTextCleaner {
       }
       BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
       for (String line; (line = reader.readLine()) != null; ) {
+        if (line.startsWith("#")) {
+          continue;
+        }
         String[] parts = line.split("\t", -1);
         String value = codePoints(parts[2]);
         switch (parts[0]) {

@@ -51,7 +51,7 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
           "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+",
           Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.UNICODE_CHARACTER_CLASS);
 
-  private final HuggingFaceTokenizer native_;
+  private final HuggingFaceTokenizer hfTokenizer;
   private final ClipTextCleaner cleaner;
   private final Set<String> wholeWords;
   private final int maxLength;
@@ -60,6 +60,7 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
   private final int padId;
   private final boolean reportUnknownWords;
   private final String source;
+  private volatile boolean closed;
 
   private ClipTokenizer(
       HuggingFaceTokenizer tokenizer,
@@ -71,7 +72,7 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
       int padId,
       boolean reportUnknownWords,
       String source) {
-    this.native_ = tokenizer;
+    this.hfTokenizer = tokenizer;
     this.cleaner = cleaner;
     this.wholeWords = wholeWords;
     this.maxLength = maxLength;
@@ -209,16 +210,22 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
 
   /** Start id, the BPE ids of the cleaned prompt, end id: not truncated, not padded. */
   public int[] encode(String prompt) {
-    return toInts(native_.encode(cleaner.clean(prompt)).getIds());
+    if (closed) {
+      throw new IllegalStateException("this ClipTokenizer (" + source + ") is closed: load it again");
+    }
+    return toInts(hfTokenizer.encode(cleaner.clean(prompt)).getIds());
   }
 
   @Override
   public TokenizedPrompt tokenize(String prompt) {
+    if (closed) {
+      throw new IllegalStateException("this ClipTokenizer (" + source + ") is closed: load it again");
+    }
     if (prompt == null) {
       throw new IllegalArgumentException("prompt is null: pass \"\" for an empty prompt");
     }
     String text = cleaner.clean(prompt);
-    Encoding encoding = native_.encode(text);
+    Encoding encoding = hfTokenizer.encode(text);
     long[] all = encoding.getIds();
     int[] ids = new int[maxLength];
     java.util.Arrays.fill(ids, padId);
@@ -276,7 +283,8 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
   /** Frees the native tokenizer. */
   @Override
   public void close() {
-    native_.close();
+    closed = true;
+    hfTokenizer.close();
   }
 
   @Override
