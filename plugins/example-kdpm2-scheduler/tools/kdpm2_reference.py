@@ -287,6 +287,28 @@ def run_diffusers(cls, cfg, steps, noise, model):
     return out
 
 
+def add_noise_numpy(cfg, steps, strength, original, noise):
+    """img2img start as diffusers' pipeline does it: get_timesteps, set_begin_index, add_noise."""
+    s = NumpyKdpm2(cfg)
+    s.set_timesteps(steps)
+    t_start = max(steps - min(int(steps * strength), steps), 0)
+    begin = t_start * 2  # order 2
+    ts = s.timesteps[begin:]
+    sigma = s.sigmas[begin]
+    return {"timesteps": [float(t) for t in ts], "noisy": flat(original + noise * sigma)}
+
+
+def add_noise_diffusers(cls, cfg, steps, strength, original, noise):
+    import torch
+    s = cls(**cfg)
+    s.set_timesteps(steps)
+    t_start = max(steps - min(int(steps * strength), steps), 0)
+    ts = s.timesteps[t_start * s.order:]
+    s.set_begin_index(t_start * s.order)
+    noisy = s.add_noise(torch.from_numpy(original), torch.from_numpy(noise), ts[:1])
+    return {"timesteps": [float(t) for t in ts], "noisy": flat(noisy.numpy())}
+
+
 def max_rel_diff(x, y):
     """Largest |x - y| / max(1, max|y|) over every number of two expected blocks."""
     worst = 0.0
@@ -347,6 +369,27 @@ def main():
         with open(os.path.join(args.out, fname), "w") as f:
             json.dump(case, f, separators=(",", ":"))
         print("wrote", os.path.join(args.out, fname))
+    # image-to-image start (format ldm-add-noise-case/1)
+    cfg = dict(DEFAULTS, **SD_CONFIG)
+    steps, strength, shape = 30, 0.6, [1, 4, 4, 4]
+    g = torch.Generator().manual_seed(24)
+    original = torch.randn(shape, generator=g, dtype=torch.float32).numpy()
+    noise = torch.randn(shape, generator=g, dtype=torch.float32).numpy()
+    expected = add_noise_numpy(cfg, steps, strength, original, noise)
+    if cls is not None:
+        theirs = add_noise_diffusers(cls, cfg, steps, strength, original, noise)
+        diff = max_rel_diff(expected, theirs)
+        print(f"add-noise: NumPy transliteration vs diffusers source: max rel diff {diff:.3g}")
+        if diff > 1e-5:
+            raise SystemExit(f"add-noise: transliteration disagrees with diffusers ({diff})")
+        expected = theirs
+    config = dict(cfg, _class_name="KDPM2DiscreteScheduler", _diffusers_version="0.40.0.dev0")
+    case = {"format": "ldm-add-noise-case/1", "name": "add-noise-kdpm2-0.6", "diffusers_commit": commit,
+            "scheduler_config": dict(sorted(config.items())), "num_inference_steps": steps, "strength": strength,
+            "shape": shape, "original": flat(original), "noise": flat(noise), "expected": expected}
+    with open(os.path.join(args.out, "add-noise-kdpm2-0.6.json"), "w") as f:
+        json.dump(case, f, separators=(",", ":"))
+    print("wrote", os.path.join(args.out, "add-noise-kdpm2-0.6.json"))
 
 
 if __name__ == "__main__":

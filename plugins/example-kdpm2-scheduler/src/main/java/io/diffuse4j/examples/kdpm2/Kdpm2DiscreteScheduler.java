@@ -119,7 +119,7 @@ public final class Kdpm2DiscreteScheduler implements Scheduler {
     timesteps = new double[2 * steps - 1];
     timesteps[0] = ts[0];
     for (int i = 1; i < steps; i++) {
-      timesteps[2 * i - 1] = (float) Kdpm2Math.sigmaToT(mid[i], logSigmas);
+      timesteps[2 * i - 1] = Kdpm2Math.sigmaToTFloat32(mid[i], logSigmas);
       timesteps[2 * i] = ts[i];
     }
     firstOrderSample = null;

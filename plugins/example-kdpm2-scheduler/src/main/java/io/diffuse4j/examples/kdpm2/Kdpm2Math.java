@@ -153,6 +153,32 @@ final class Kdpm2Math {
     return (1 - w) * lowIdx + w * (lowIdx + 1);
   }
 
+  /**
+   * {@link #sigmaToT} as torch evaluates it for a float32 sigma tensor (the midpoints): log sigma
+   * rounded to float32, the weight and the blend in float32.
+   */
+  static float sigmaToTFloat32(float sigma, float[] logSigmas) {
+    float logSigma = (float) Math.log(Math.max(sigma, 1e-10));
+    int count = 0;
+    int lowIdx = 0;
+    int best = -1;
+    for (int i = 0; i < logSigmas.length; i++) {
+      if (logSigma - logSigmas[i] >= 0) {
+        count++;
+      }
+      if (count > best) {
+        best = count;
+        lowIdx = i;
+      }
+    }
+    lowIdx = Math.min(lowIdx, logSigmas.length - 2);
+    float low = logSigmas[lowIdx];
+    float high = logSigmas[lowIdx + 1];
+    float w = (low - logSigma) / (low - high);
+    w = Math.max(0f, Math.min(1f, w));
+    return (1f - w) * lowIdx + w * (lowIdx + 1);
+  }
+
   static double[] karrasSigmas(double sigmaMin, double sigmaMax, int steps) {
     double rho = 7.0;
     double minInv = Math.pow(sigmaMin, 1 / rho);
