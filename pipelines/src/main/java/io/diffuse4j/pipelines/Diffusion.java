@@ -114,7 +114,7 @@ public final class Diffusion {
     }
 
     private LoadedPlugins loadPlugins() {
-      LoadedPlugins plugins = pluginDir == null ? LoadedPlugins.none() : PluginLoader.load(pluginDir);
+      LoadedPlugins plugins = pluginDir == null ? LoadedPlugins.empty() : PluginLoader.load(pluginDir);
       plugins.problems().forEach(p -> warnings.accept("warning: " + p));
       return plugins;
     }
