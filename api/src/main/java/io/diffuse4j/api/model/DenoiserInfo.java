@@ -9,6 +9,8 @@ package io.diffuse4j.api.model;
  * @param maxBatch the largest batch one call takes (1 for fixed-batch exports, else {@link Integer#MAX_VALUE})
  * @param downsampleFactor how much the U-Net halves its input, in latent pixels (sizes must be multiples)
  * @param sampleSize the latent side length the model was exported for, or -1 when dynamic and unknown
+ * @param timestepCondDim width of LCM's {@code timestep_cond} guidance embedding input, or 0 when absent
+ * @param textEmbedsDim width of SDXL's pooled {@code text_embeds} input, or 0 when absent
  */
 public record DenoiserInfo(int inChannels, int outChannels, int crossAttentionDim, int maxBatch,
-    int downsampleFactor, int sampleSize) {}
+    int downsampleFactor, int sampleSize, int timestepCondDim, int textEmbedsDim) {}

@@ -1,0 +1,159 @@
+package io.diffuse4j.pipelines;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import io.diffuse4j.api.noise.NoiseSourceFactory;
+import io.diffuse4j.api.pipeline.Device;
+import io.diffuse4j.api.pipeline.DiffusionPipeline;
+import io.diffuse4j.api.pipeline.RuntimeOptions;
+import io.diffuse4j.onnx.OnnxRuntimeModule;
+import io.diffuse4j.pipelines.model.BundledModelFiles;
+import io.diffuse4j.pipelines.model.LoadedModel;
+import io.diffuse4j.pipelines.model.ModelLoader;
+import io.diffuse4j.plugins.LoadedPlugins;
+import io.diffuse4j.plugins.PluginLoader;
+import io.diffuse4j.schedulers.Schedulers;
+import io.diffuse4j.schedulers.SchedulersModule;
+import io.diffuse4j.textencoder.TextEncoderModule;
+import io.diffuse4j.unet.UNetModule;
+import io.diffuse4j.vae.VaeModule;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The plain entry point: load a model, get a pipeline, no Guice knowledge needed.
+ *
+ * <pre>{@code
+ * try (DiffusionPipeline sd = Diffusion.loadBundled()) {
+ *   BufferedImage img = sd.generate(GenerationRequest.builder("a red circle on a blue background")
+ *       .seed(42).build()).first().image();
+ * }
+ * // a Stable Diffusion ONNX export, on the GPU, with plugin jars:
+ * try (DiffusionPipeline sd = Diffusion.builder().model(Path.of("sd15-onnx"))
+ *     .device(Device.parse("cuda")).plugins(Path.of("plugins")).load()) { ... }
+ * }</pre>
+ *
+ * <p>It builds one Guice injector from the feature modules (ONNX Runtime, text encoder, U-Net,
+ * VAE, schedulers, pipeline, plus plugin modules); advanced users can build their own from the
+ * same modules with {@link #modules}. Thread-safe.
+ */
+public final class Diffusion {
+
+  private Diffusion() {}
+
+  /** Loads the model folder at {@code dir} on the CPU. The caller closes the pipeline. */
+  public static DiffusionPipeline load(Path dir) {
+    return builder().model(dir).load();
+  }
+
+  /** Loads the bundled tiny model on the CPU. The caller closes the pipeline. */
+  public static DiffusionPipeline loadBundled() {
+    return builder().load();
+  }
+
+  /** A builder with defaults: bundled model, CPU, no plugins, warnings to stderr. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The feature modules of one injector. */
+  public static List<Module> modules(RuntimeOptions options, Consumer<String> warnings, List<Module> pluginModules) {
+    List<Module> m = new ArrayList<>(List.of(new OnnxRuntimeModule(options), new TextEncoderModule(), new UNetModule(),
+        new VaeModule(), new SchedulersModule(), new PipelineModule(warnings)));
+    m.addAll(pluginModules);
+    return m;
+  }
+
+  /** Options for loading. Not thread-safe. */
+  public static final class Builder {
+    private Path model;
+    private RuntimeOptions options = RuntimeOptions.defaults();
+    private Path pluginDir;
+    private Consumer<String> warnings = System.err::println;
+
+    private Builder() {}
+
+    /** The model folder; default: the bundled model. */
+    public Builder model(Path dir) {
+      this.model = dir;
+      return this;
+    }
+
+    /** The device; default CPU. */
+    public Builder device(Device device) {
+      this.options = options.withDevice(device);
+      return this;
+    }
+
+    /** ONNX Runtime options (device, threads). */
+    public Builder runtime(RuntimeOptions runtimeOptions) {
+      this.options = runtimeOptions;
+      return this;
+    }
+
+    /** A folder of plugin jars to load; default none. */
+    public Builder plugins(Path dir) {
+      this.pluginDir = dir;
+      return this;
+    }
+
+    /** Where warnings go; default stderr. */
+    public Builder warnings(Consumer<String> sink) {
+      this.warnings = sink;
+      return this;
+    }
+
+    /** The scheduler catalogue this configuration sees (built-ins and plugins), without loading a model. */
+    public Schedulers schedulers() {
+      try (LoadedPlugins plugins = loadPlugins()) {
+        return injector(plugins).getInstance(Schedulers.class);
+      }
+    }
+
+    private LoadedPlugins loadPlugins() {
+      LoadedPlugins plugins = pluginDir == null ? LoadedPlugins.empty() : PluginLoader.load(pluginDir);
+      plugins.problems().forEach(p -> warnings.accept("warning: " + p));
+      return plugins;
+    }
+
+    private Injector injector(LoadedPlugins plugins) {
+      return Guice.createInjector(modules(options, warnings, plugins.modules()));
+    }
+
+    /** Opens the model; the caller closes the pipeline (which also releases the plugins). */
+    public DiffusionPipeline load() {
+      LoadedPlugins plugins = loadPlugins();
+      try {
+        Injector injector = injector(plugins);
+        Path dir = model != null ? model : BundledModelFiles.folder();
+        LoadedModel loaded = injector.getInstance(ModelLoader.class).load(dir);
+        LatentPreview preview = loaded.folder().defaults().has("latent_rgb_factors")
+            ? previewFrom(loaded) : LatentPreview.stableDiffusion();
+        return new StableDiffusionPipeline(loaded, injector.getInstance(Schedulers.class),
+            injector.getInstance(NoiseSourceFactory.class), preview, plugins);
+      } catch (RuntimeException e) {
+        plugins.close();
+        throw e;
+      }
+    }
+
+    private static LatentPreview previewFrom(LoadedModel m) {
+      var f = m.folder().defaults().path("latent_rgb_factors");
+      double[][] factors = new double[f.size()][3];
+      for (int c = 0; c < f.size(); c++) {
+        for (int k = 0; k < 3; k++) {
+          factors[c][k] = f.get(c).get(k).asDouble();
+        }
+      }
+      var b = m.folder().defaults().path("latent_rgb_bias");
+      double[] bias = new double[3];
+      for (int k = 0; k < 3 && b.isArray(); k++) {
+        bias[k] = b.get(k).asDouble();
+      }
+      return new LatentPreview(factors, bias);
+    }
+  }
+}

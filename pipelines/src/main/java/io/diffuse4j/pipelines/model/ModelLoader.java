@@ -1,0 +1,153 @@
+package io.diffuse4j.pipelines.model;
+
+import io.diffuse4j.api.model.Denoiser;
+import io.diffuse4j.api.model.DenoiserInfo;
+import io.diffuse4j.api.model.DenoiserLoader;
+import io.diffuse4j.api.model.TextEncoder;
+import io.diffuse4j.api.model.TextEncoderLoader;
+import io.diffuse4j.api.model.VaeDecoder;
+import io.diffuse4j.api.model.VaeEncoder;
+import io.diffuse4j.api.model.VaeLoader;
+import io.diffuse4j.api.pipeline.DiffusionException;
+import io.diffuse4j.api.pipeline.ModelInfo;
+import io.diffuse4j.api.scheduler.SchedulerConfig;
+import io.diffuse4j.schedulers.SchedulerConfigJson;
+import io.diffuse4j.schedulers.Schedulers;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Opens every part of a model folder through the loaders bound in Guice, reads each session's
+ * metadata and refuses parts that don't fit together (text hidden size vs. the U-Net's
+ * cross-attention size, U-Net latent channels vs. the VAE's), naming the files and the numbers.
+ * Detects the model family from {@code model_index.json} and the sessions. Thread-safe.
+ */
+public final class ModelLoader {
+
+  private final TextEncoderLoader textEncoders;
+  private final DenoiserLoader denoisers;
+  private final VaeLoader vaes;
+  private final Schedulers schedulers;
+
+  /** A loader using the bound part loaders. */
+  @Inject
+  public ModelLoader(TextEncoderLoader textEncoders, DenoiserLoader denoisers, VaeLoader vaes, Schedulers schedulers) {
+    this.textEncoders = textEncoders;
+    this.denoisers = denoisers;
+    this.vaes = vaes;
+    this.schedulers = schedulers;
+  }
+
+  /** Opens the model in {@code dir}; the caller closes the result. */
+  public LoadedModel load(Path dir) {
+    ModelFolder folder = ModelFolder.inspect(dir);
+    SchedulerConfig schedulerConfig = SchedulerConfigJson.parse(dir.resolve("scheduler").resolve("scheduler_config.json"));
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      boolean xl = folder.dualTextEncoders();
+      TextEncoder te = textEncoders.load(dir, "text_encoder", "tokenizer", xl ? "penultimate" : "last_hidden_state");
+      opened.add(te);
+      TextEncoder te2 = null;
+      if (xl) {
+        String tok2 = java.nio.file.Files.isDirectory(dir.resolve("tokenizer_2")) ? "tokenizer_2" : "tokenizer";
+        te2 = textEncoders.load(dir, "text_encoder_2", tok2, "penultimate");
+        opened.add(te2);
+      }
+      Denoiser unet = denoisers.load(dir);
+      opened.add(unet);
+      VaeDecoder vae = vaes.loadDecoder(dir);
+      opened.add(vae);
+      Optional<VaeEncoder> enc = vaes.loadEncoder(dir);
+      enc.ifPresent(opened::add);
+      checkFit(dir, te, te2, unet.info(), vae);
+      ModelInfo info = describe(folder, te, unet.info(), vae, schedulerConfig);
+      return new LoadedModel(folder, info, te, te2, unet, vae, enc, schedulerConfig);
+    } catch (RuntimeException e) {
+      for (int i = opened.size() - 1; i >= 0; i--) {
+        try {
+          opened.get(i).close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+  }
+
+  private static void checkFit(Path dir, TextEncoder te, TextEncoder te2, DenoiserInfo unet, VaeDecoder vae) {
+    int hidden = te.hiddenSize() + (te2 == null ? 0 : te2.hiddenSize());
+    if (hidden != unet.crossAttentionDim()) {
+      throw new DiffusionException("The parts of " + dir + " don't fit: the text encoder"
+          + (te2 == null ? " (text_encoder/model.onnx) gives hidden size " + te.hiddenSize()
+              : "s (text_encoder + text_encoder_2) give hidden size " + te.hiddenSize() + " + " + te2.hiddenSize())
+          + " but the U-Net (unet/model.onnx) expects encoder_hidden_states of size " + unet.crossAttentionDim()
+          + ". Use the text encoder exported with this U-Net.");
+    }
+    int c = vae.latentChannels();
+    if (unet.outChannels() != c || (unet.inChannels() != c && unet.inChannels() != 2 * c + 1)) {
+      throw new DiffusionException("The parts of " + dir + " don't fit: the U-Net (unet/model.onnx) works on "
+          + unet.inChannels() + " input / " + unet.outChannels() + " output latent channels but the VAE decoder"
+          + " (vae_decoder/model.onnx) reads " + c + " (an inpainting U-Net takes " + (2 * c + 1)
+          + "). Use the VAE exported with this U-Net.");
+    }
+  }
+
+  private ModelInfo describe(ModelFolder folder, TextEncoder te, DenoiserInfo unet, VaeDecoder vae,
+      SchedulerConfig sc) {
+    String family = detectFamily(folder, te, sc);
+    int multiple = vae.scaleFactor() * Math.max(1, unet.downsampleFactor());
+    int size;
+    if (folder.defaultNumber("width").isPresent()) {
+      size = folder.defaultNumber("width").get().intValue();
+    } else if (unet.sampleSize() > 0) {
+      size = unet.sampleSize() * vae.scaleFactor();
+    } else {
+      size = switch (family) {
+        case "sdxl", "sdxl-turbo" -> 1024;
+        case "sd2" -> 768;
+        default -> 512;
+      };
+    }
+    int height = folder.defaultNumber("height").map(Double::intValue).orElse(size);
+    int steps = folder.defaultNumber("num_inference_steps").map(Double::intValue).orElse(switch (family) {
+      case "turbo", "sdxl-turbo" -> 1;
+      case "lcm" -> 4;
+      default -> 50;
+    });
+    double guidance = folder.defaultNumber("guidance_scale").orElse(switch (family) {
+      case "turbo", "sdxl-turbo" -> 0.0;
+      case "lcm" -> 8.0;
+      case "sdxl" -> 5.0;
+      default -> 7.5;
+    });
+    return new ModelInfo(folder.name(), family, size, height, steps, guidance, schedulers.nameFor(sc), multiple);
+  }
+
+  static String detectFamily(ModelFolder folder, TextEncoder te, SchedulerConfig sc) {
+    String declared = folder.defaults().path("family").asText("");
+    if (!declared.isEmpty()) {
+      return declared;
+    }
+    String cls = folder.pipelineClass();
+    String hint = (folder.name() + " " + folder.index().path("_name_or_path").asText("")).toLowerCase(Locale.ROOT);
+    boolean turbo = hint.contains("turbo");
+    if (folder.dualTextEncoders()) {
+      return turbo ? "sdxl-turbo" : "sdxl";
+    }
+    if (cls.contains("LatentConsistency") || "LCMScheduler".equals(sc.className())) {
+      return "lcm";
+    }
+    if (turbo) {
+      return "turbo";
+    }
+    return switch (te.hiddenSize()) {
+      case 1024 -> "sd2";
+      case 768 -> "sd1";
+      default -> "sd";
+    };
+  }
+}

@@ -1,0 +1,129 @@
+package io.diffuse4j.samples.cli;
+
+import io.diffuse4j.pipelines.Diffusion;
+import io.diffuse4j.schedulers.conformance.AddNoiseConformance;
+import io.diffuse4j.schedulers.conformance.SchedulerConformance;
+import io.diffuse4j.schedulers.noise.RandnConformance;
+import io.diffuse4j.textencoder.tokenizer.ClipTokenizerConformance;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code diffuse conformance ...}: replays reference cases from diffusers, PyTorch, NumPy and the
+ * original CLIP tokenizer. One line per case, {@code PASS name max_abs_err} or {@code FAIL name reason};
+ * exit status 1 if any failed.
+ */
+@Command(name = "conformance", mixinStandardHelpOptions = true,
+    description = "Replay reference cases (diffusers schedulers, img2img noising, torch/numpy seeds, CLIP tokenizer).",
+    subcommands = {ConformanceCommand.Schedulers.class, ConformanceCommand.AddNoise.class,
+        ConformanceCommand.Randn.class, ConformanceCommand.ClipTokenizer.class})
+final class ConformanceCommand implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "Missing kind: schedulers, add-noise, randn or clip-tokenizer");
+  }
+
+  static void requireExists(CommandLine cl, Path p) {
+    if (!Files.exists(p)) {
+      throw new CommandLine.ParameterException(cl, p + " does not exist");
+    }
+  }
+
+  static PrintStream stdout() {
+    return System.out;
+  }
+
+  @Command(name = "schedulers", mixinStandardHelpOptions = true,
+      description = "Replay ldm-scheduler-case/1 files (a folder or one file).")
+  static final class Schedulers implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "DIR", description = "Folder of case files, or one file.")
+    Path dir;
+
+    @Option(names = "--plugins", description = "Folder of plugin jars whose schedulers to include.")
+    Path plugins;
+
+    @Override
+    public Integer call() {
+      requireExists(spec.commandLine(), dir);
+      Diffusion.Builder b = Diffusion.builder().warnings(System.err::println);
+      if (plugins != null) {
+        b.plugins(plugins);
+      }
+      return SchedulerConformance.run(dir, b.schedulers(), stdout()) ? 0 : 1;
+    }
+  }
+
+  @Command(name = "add-noise", mixinStandardHelpOptions = true,
+      description = "Replay ldm-add-noise-case/1 files (img2img strength -> timesteps, add_noise).")
+  static final class AddNoise implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "DIR", description = "Folder of case files, or one file.")
+    Path dir;
+
+    @Option(names = "--plugins", description = "Folder of plugin jars whose schedulers to include.")
+    Path plugins;
+
+    @Override
+    public Integer call() {
+      requireExists(spec.commandLine(), dir);
+      Diffusion.Builder b = Diffusion.builder().warnings(System.err::println);
+      if (plugins != null) {
+        b.plugins(plugins);
+      }
+      return AddNoiseConformance.run(dir, b.schedulers(), stdout()) ? 0 : 1;
+    }
+  }
+
+  @Command(name = "randn", mixinStandardHelpOptions = true,
+      description = "Replay ldm-randn-cases/1 (torch CPU randn and numpy RandomState randn).")
+  static final class Randn implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "The cases file.")
+    Path file;
+
+    @Override
+    public Integer call() {
+      requireExists(spec.commandLine(), file);
+      return RandnConformance.run(file, stdout()) ? 0 : 1;
+    }
+  }
+
+  @Command(name = "clip-tokenizer", mixinStandardHelpOptions = true,
+      description = "Replay ldm-clip-tokenizer-cases/1 against a tokenizer folder.")
+  static final class ClipTokenizer implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "The cases file.")
+    Path file;
+
+    @Option(names = "--tokenizer", required = true, description = "Tokenizer folder (vocab.json + merges.txt, "
+        + "or tokenizer.json).")
+    Path tokenizer;
+
+    @Override
+    public Integer call() {
+      requireExists(spec.commandLine(), file);
+      requireExists(spec.commandLine(), tokenizer);
+      return ClipTokenizerConformance.run(file, tokenizer, stdout()) ? 0 : 1;
+    }
+  }
+}

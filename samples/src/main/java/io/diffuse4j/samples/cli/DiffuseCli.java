@@ -1,0 +1,48 @@
+package io.diffuse4j.samples.cli;
+
+import io.diffuse4j.api.pipeline.DiffusionException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code ./diffuse} command line: {@code generate}, {@code schedulers}, {@code conformance},
+ * {@code benchmark}. Exit codes: 0 ok, 2 bad usage, 1 failure.
+ */
+@Command(name = "diffuse", mixinStandardHelpOptions = true, version = "diffuse4j 0.1.0",
+    description = "Latent diffusion text-to-image on ONNX Runtime, from Java.",
+    subcommands = {GenerateCommand.class, SchedulersCommand.class, ConformanceCommand.class,
+        BenchmarkCommand.class, CommandLine.HelpCommand.class})
+public final class DiffuseCli implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: try 'diffuse generate --help'");
+  }
+
+  /** The configured command line (for tests). */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new DiffuseCli());
+    cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+      if (ex instanceof IllegalArgumentException) {
+        cmd.getErr().println("error: " + ex.getMessage());
+        return 2;
+      }
+      if (ex instanceof DiffusionException) {
+        cmd.getErr().println("error: " + ex.getMessage());
+        return 1;
+      }
+      cmd.getErr().println("error: " + ex);
+      ex.printStackTrace(cmd.getErr());
+      return 1;
+    });
+    return cl;
+  }
+
+  /** Runs the command line. */
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+}

@@ -1,0 +1,228 @@
+package io.diffuse4j.samples.cli;
+
+import io.diffuse4j.api.noise.NoiseKind;
+import io.diffuse4j.api.pipeline.Device;
+import io.diffuse4j.api.pipeline.DiffusionPipeline;
+import io.diffuse4j.api.pipeline.GeneratedImage;
+import io.diffuse4j.api.pipeline.GenerationRequest;
+import io.diffuse4j.api.pipeline.GenerationResult;
+import io.diffuse4j.api.pipeline.ProgressListener;
+import io.diffuse4j.api.pipeline.StepEvent;
+import io.diffuse4j.pipelines.Diffusion;
+import io.diffuse4j.pipelines.image.PngWriter;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code diffuse generate}: prompt(s) in, PNG(s) with embedded parameters out. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+    description = {"Generate images from a prompt (or a file of prompts, one a line).",
+        "Parameters are embedded in each PNG (tEXt chunks) so an image can be reproduced."})
+final class GenerateCommand implements Callable<Integer> {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.ArgGroup(multiplicity = "1")
+  PromptSource source;
+
+  static final class PromptSource {
+    @Option(names = "--prompt", description = "The text to draw.", required = true)
+    String prompt;
+
+    @Option(names = "--prompt-file", description = "A file with one prompt a line; writes DIR/0001.png, ... "
+        + "(line numbers), each with the same --seed.", required = true)
+    Path promptFile;
+  }
+
+  @Option(names = "--negative-prompt", description = "What to steer away from.", defaultValue = "")
+  String negativePrompt;
+
+  @Option(names = "--model", description = "Model folder (a Stable Diffusion ONNX export). Default: the bundled model.")
+  Path model;
+
+  @Option(names = "--scheduler", description = "Scheduler name (see 'diffuse schedulers'). Default: the model's.")
+  String scheduler;
+
+  @Option(names = "--steps", description = "Denoising steps. Default: the model's.")
+  Integer steps;
+
+  @Option(names = "--guidance", description = "Classifier-free guidance scale (<= 1 disables). Default: the model's.")
+  Double guidance;
+
+  @Option(names = "--seed", description = "Seed (default ${DEFAULT-VALUE}).", defaultValue = "0")
+  long seed;
+
+  @Option(names = "--width", description = "Width in pixels. Default: the model's.")
+  Integer width;
+
+  @Option(names = "--height", description = "Height in pixels. Default: the model's.")
+  Integer height;
+
+  @Option(names = "--images", description = "Images per prompt (default ${DEFAULT-VALUE}).", defaultValue = "1")
+  int images;
+
+  @Option(names = "--noise", description = "Random generator the seed drives: torch (PyTorch CPU, default) or numpy.",
+      defaultValue = "torch")
+  String noise;
+
+  @Option(names = "--eta", description = "DDIM eta (default ${DEFAULT-VALUE}).", defaultValue = "0")
+  double eta;
+
+  @Option(names = "--device", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE}).", defaultValue = "cpu")
+  String device;
+
+  @Option(names = "--fallback-to-cpu", description = "Use the CPU with a warning when the GPU can't be used.")
+  boolean fallbackToCpu;
+
+  @Option(names = "--plugins", description = "Folder of plugin jars (schedulers and more).")
+  Path plugins;
+
+  @Option(names = "--init-image", description = "Image-to-image: the starting image.")
+  Path initImage;
+
+  @Option(names = "--strength", description = "Image-to-image: how much to repaint, 0..1 (default ${DEFAULT-VALUE}).",
+      defaultValue = "0.8")
+  double strength;
+
+  @Option(names = "--mask", description = "Inpainting: mask image, white = repaint (needs --init-image).")
+  Path mask;
+
+  @Option(names = "--preview-dir", description = "Write a preview PNG of every step into this folder.")
+  Path previewDir;
+
+  @Option(names = "--output", description = "Output PNG (with --prompt). With --images N > 1: NAME-1.png, NAME-2.png, ...")
+  Path output;
+
+  @Option(names = "--output-dir", description = "Output folder (with --prompt-file).")
+  Path outputDir;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = spec.commandLine().getOut();
+    List<String> prompts;
+    if (source.promptFile != null) {
+      if (outputDir == null) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--prompt-file needs --output-dir DIR");
+      }
+      if (!Files.isRegularFile(source.promptFile)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Prompt file " + source.promptFile
+            + " does not exist");
+      }
+      prompts = Files.readAllLines(source.promptFile, StandardCharsets.UTF_8);
+    } else {
+      if (output == null) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--prompt needs --output FILE.png");
+      }
+      prompts = List.of(source.prompt);
+    }
+    NoiseKind noiseKind = switch (noise.toLowerCase(Locale.ROOT)) {
+      case "torch" -> NoiseKind.TORCH;
+      case "numpy" -> NoiseKind.NUMPY;
+      default -> throw new CommandLine.ParameterException(spec.commandLine(), "Unknown --noise '" + noise
+          + "': use torch or numpy");
+    };
+    Device dev;
+    try {
+      dev = Device.parse(device).withFallbackToCpu(fallbackToCpu);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    BufferedImage init = initImage == null ? null : readImage(initImage, "--init-image");
+    BufferedImage maskImage = mask == null ? null : readImage(mask, "--mask");
+    Diffusion.Builder b = Diffusion.builder().device(dev).warnings(w -> err.println(w));
+    if (model != null) {
+      b.model(model);
+    }
+    if (plugins != null) {
+      b.plugins(plugins);
+    }
+    try (DiffusionPipeline pipeline = b.load()) {
+      for (int line = 0; line < prompts.size(); line++) {
+        String prompt = prompts.get(line).strip();
+        if (source.promptFile != null && prompt.isEmpty()) {
+          continue;
+        }
+        GenerationRequest request = GenerationRequest.builder(prompt).negativePrompt(negativePrompt).steps(steps)
+            .guidanceScale(guidance).seed(seed).width(width).height(height).numImages(images).scheduler(scheduler)
+            .noise(noiseKind).eta(eta).initImage(init).strength(strength).mask(maskImage).build();
+        String label = prompts.size() > 1 ? String.format("%04d", line + 1) : "generating";
+        GenerationResult result = pipeline.generate(request, listener(err, label, line + 1), () -> false);
+        List<GeneratedImage> imgs = result.images();
+        for (int i = 0; i < imgs.size(); i++) {
+          Path file = source.promptFile != null
+              ? outputDir.resolve(String.format("%04d", line + 1) + (imgs.size() > 1 ? "-" + (i + 1) : "") + ".png")
+              : imgs.size() > 1 ? numbered(output, i + 1) : output;
+          PngWriter.write(imgs.get(i), file);
+          out.println(file);
+        }
+        out.flush();
+      }
+    }
+    return 0;
+  }
+
+  private ProgressListener listener(PrintWriter err, String label, int line) {
+    ProgressBar bar = new ProgressBar(err, label);
+    if (previewDir == null) {
+      return bar;
+    }
+    return new ProgressListener() {
+      @Override
+      public void onStep(StepEvent e) {
+        bar.onStep(e);
+        try {
+          Files.createDirectories(previewDir);
+          ImageIO.write(e.preview(), "png", previewDir.resolve(String.format("%04d-step%03d.png", line, e.step() + 1))
+              .toFile());
+        } catch (IOException ex) {
+          throw new UncheckedIOException("Could not write a preview into " + previewDir, ex);
+        }
+      }
+
+      @Override
+      public boolean wantsPreviews() {
+        return true;
+      }
+
+      @Override
+      public void onWarning(String message) {
+        bar.onWarning(message);
+      }
+    };
+  }
+
+  private BufferedImage readImage(Path p, String option) {
+    try {
+      BufferedImage img = Files.isRegularFile(p) ? ImageIO.read(p.toFile()) : null;
+      if (img == null) {
+        throw new CommandLine.ParameterException(spec.commandLine(), option + " " + p
+            + " is not a readable image (PNG, JPEG, BMP or GIF)");
+      }
+      return img;
+    } catch (IOException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), option + " " + p + " could not be read: "
+          + e.getMessage());
+    }
+  }
+
+  static Path numbered(Path file, int i) {
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String stem = dot > 0 ? name.substring(0, dot) : name;
+    String ext = dot > 0 ? name.substring(dot) : ".png";
+    return file.resolveSibling(stem + "-" + i + ext);
+  }
+}

@@ -1,0 +1,327 @@
+package io.diffuse4j.textencoder.tokenizer;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the CLIP tokenizer files Stable Diffusion exports ship ({@code vocab.json},
+ * {@code merges.txt}) and writes the equivalent Hugging Face {@code tokenizer.json}, the one
+ * transformers' {@code CLIPTokenizerFast} builds (CLIPConverter): NFC + whitespace collapse +
+ * lower-case normaliser, the CLIP regex split + ByteLevel pre-tokenizer, BPE with the
+ * {@code </w>} end-of-word suffix, start and end tokens added around every text.
+ *
+ * <pre>{@code
+ * ClipTokenizerFiles.writeTokenizerJson(dir.resolve("vocab.json"), dir.resolve("merges.txt"),
+ *     dir.resolve("tokenizer.json"));
+ * }</pre>
+ *
+ * <p>Stateless and thread-safe. Bad files raise {@link IllegalArgumentException} naming the file.
+ */
+public final class ClipTokenizerFiles {
+
+  /** The CLIP start token. */
+  public static final String START_TOKEN = "<|startoftext|>";
+  /** The CLIP end token (also SD 1.x's padding and the unknown token). */
+  public static final String END_TOKEN = "<|endoftext|>";
+  /** The pre-tokenizer split of CLIPTokenizerFast (the special tokens are matched as added tokens). */
+  public static final String SPLIT_REGEX = "'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ClipTokenizerFiles() {}
+
+  /**
+   * Writes the {@code tokenizer.json} for a CLIP vocabulary with the standard special tokens
+   * ({@code <|startoftext|>}, {@code <|endoftext|>} also as unknown token).
+   */
+  public static void writeTokenizerJson(Path vocabJson, Path mergesTxt, Path out) {
+    writeTokenizerJson(vocabJson, mergesTxt, out, START_TOKEN, END_TOKEN, END_TOKEN);
+  }
+
+  /**
+   * Writes the {@code tokenizer.json} for a CLIP vocabulary with the given special tokens, which
+   * must be in {@code vocabJson} (the unknown token may be absent: unknown characters are then
+   * dropped).
+   */
+  public static void writeTokenizerJson(
+      Path vocabJson, Path mergesTxt, Path out, String startToken, String endToken, String unkToken) {
+    Map<String, Integer> vocab = readVocab(vocabJson);
+    List<String> merges = readMerges(mergesTxt);
+    String json = tokenizerJsonText(vocab, merges, startToken, endToken, unkToken, vocabJson, true);
+    try {
+      Files.writeString(out, json, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The tokenizer.json text (CLIPConverter layout), written with a streaming generator so that a
+   * 49k-token vocabulary costs little; {@code withNormalizer} false leaves the normaliser out
+   * (ClipTokenizer cleans the text itself).
+   */
+  static String tokenizerJsonText(
+      Map<String, Integer> vocab,
+      List<String> merges,
+      String startToken,
+      String endToken,
+      String unkToken,
+      Path vocabFile,
+      boolean withNormalizer) {
+    int startId = requireToken(vocab, startToken, vocabFile);
+    int endId = requireToken(vocab, endToken, vocabFile);
+    StringWriter out = new StringWriter(vocab.size() * 24 + merges.size() * 12);
+    try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("version", "1.0");
+      g.writeNullField("truncation");
+      g.writeNullField("padding");
+      g.writeArrayFieldStart("added_tokens");
+      writeAddedToken(g, startId, startToken);
+      writeAddedToken(g, endId, endToken);
+      g.writeEndArray();
+      if (withNormalizer) {
+        g.writeObjectFieldStart("normalizer");
+        g.writeStringField("type", "Sequence");
+        g.writeArrayFieldStart("normalizers");
+        g.writeStartObject();
+        g.writeStringField("type", "NFC");
+        g.writeEndObject();
+        g.writeStartObject();
+        g.writeStringField("type", "Replace");
+        g.writeObjectFieldStart("pattern");
+        g.writeStringField("Regex", "\\s+");
+        g.writeEndObject();
+        g.writeStringField("content", " ");
+        g.writeEndObject();
+        g.writeStartObject();
+        g.writeStringField("type", "Lowercase");
+        g.writeEndObject();
+        g.writeEndArray();
+        g.writeEndObject();
+      } else {
+        g.writeNullField("normalizer");
+      }
+      g.writeObjectFieldStart("pre_tokenizer");
+      g.writeStringField("type", "Sequence");
+      g.writeArrayFieldStart("pretokenizers");
+      g.writeStartObject();
+      g.writeStringField("type", "Split");
+      g.writeObjectFieldStart("pattern");
+      g.writeStringField("Regex", SPLIT_REGEX);
+      g.writeEndObject();
+      g.writeStringField("behavior", "Removed");
+      g.writeBooleanField("invert", true);
+      g.writeEndObject();
+      g.writeStartObject();
+      g.writeStringField("type", "ByteLevel");
+      g.writeBooleanField("add_prefix_space", false);
+      g.writeBooleanField("trim_offsets", true);
+      g.writeBooleanField("use_regex", true);
+      g.writeEndObject();
+      g.writeEndArray();
+      g.writeEndObject();
+
+      g.writeObjectFieldStart("post_processor");
+      g.writeStringField("type", "RobertaProcessing");
+      g.writeArrayFieldStart("sep");
+      g.writeString(endToken);
+      g.writeNumber(endId);
+      g.writeEndArray();
+      g.writeArrayFieldStart("cls");
+      g.writeString(startToken);
+      g.writeNumber(startId);
+      g.writeEndArray();
+      g.writeBooleanField("trim_offsets", false);
+      g.writeBooleanField("add_prefix_space", false);
+      g.writeEndObject();
+
+      g.writeObjectFieldStart("decoder");
+      g.writeStringField("type", "ByteLevel");
+      g.writeBooleanField("add_prefix_space", true);
+      g.writeBooleanField("trim_offsets", true);
+      g.writeBooleanField("use_regex", true);
+      g.writeEndObject();
+
+      g.writeObjectFieldStart("model");
+      g.writeStringField("type", "BPE");
+      g.writeNullField("dropout");
+      if (unkToken != null && vocab.containsKey(unkToken)) {
+        g.writeStringField("unk_token", unkToken);
+      } else {
+        g.writeNullField("unk_token");
+      }
+      g.writeStringField("continuing_subword_prefix", "");
+      g.writeStringField("end_of_word_suffix", "</w>");
+      g.writeBooleanField("fuse_unk", false);
+      g.writeBooleanField("byte_fallback", false);
+      g.writeObjectFieldStart("vocab");
+      List<Map.Entry<String, Integer>> entries = new ArrayList<>(vocab.entrySet());
+      entries.sort(Map.Entry.comparingByValue());
+      for (Map.Entry<String, Integer> e : entries) {
+        g.writeNumberField(e.getKey(), e.getValue());
+      }
+      g.writeEndObject();
+      g.writeArrayFieldStart("merges");
+      for (String merge : merges) {
+        g.writeString(merge);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write tokenizer.json text", e);
+    }
+    return out.toString();
+  }
+
+  private static void writeAddedToken(JsonGenerator g, int id, String content) throws IOException {
+    g.writeStartObject();
+    g.writeNumberField("id", id);
+    g.writeStringField("content", content);
+    g.writeBooleanField("single_word", false);
+    g.writeBooleanField("lstrip", false);
+    g.writeBooleanField("rstrip", false);
+    g.writeBooleanField("normalized", false);
+    g.writeBooleanField("special", true);
+    g.writeEndObject();
+  }
+
+  private static int requireToken(Map<String, Integer> vocab, String token, Path vocabFile) {
+    Integer id = vocab.get(token);
+    if (id == null) {
+      throw new IllegalArgumentException(
+          vocabFile + " has no entry for the special token \"" + token
+              + "\": add it to the vocabulary (CLIP: \"<|startoftext|>\": 49406, \"<|endoftext|>\": 49407)"
+              + " or name the model's own start/end tokens in tokenizer_config.json");
+    }
+    return id;
+  }
+
+  static String toJson(JsonNode node) {
+    try {
+      return JSON.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise tokenizer.json", e);
+    }
+  }
+
+  /** Reads {@code vocab.json}: a JSON object mapping each token to its id. */
+  static Map<String, Integer> readVocab(Path vocabJson) {
+    String fix = "; copy tokenizer/vocab.json again from the model";
+    Map<String, Integer> vocab = new LinkedHashMap<>(65536);
+    try (JsonParser p = JSON.getFactory().createParser(vocabJson.toFile())) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IllegalArgumentException(vocabJson + " must be a JSON object mapping tokens to ids" + fix);
+      }
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+        String token = p.getCurrentName();
+        JsonToken value = p.nextToken();
+        if (value != JsonToken.VALUE_NUMBER_INT || p.getLongValue() < 0 || p.getLongValue() > Integer.MAX_VALUE) {
+          throw new IllegalArgumentException(
+              vocabJson + ": token \"" + token + "\" has id " + p.getText()
+                  + ", expected a non-negative integer; the vocabulary file is corrupt" + fix);
+        }
+        vocab.put(token, p.getIntValue());
+      }
+    } catch (FileNotFoundException | NoSuchFileException e) {
+      throw new IllegalArgumentException(vocabJson + " is missing: provide the model's tokenizer/vocab.json", e);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          vocabJson + " is not valid JSON (line " + e.getLocation().getLineNr() + ", column "
+              + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage() + ")" + fix, e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read " + vocabJson + " (" + e + ")" + fix, e);
+    }
+    if (vocab.isEmpty()) {
+      throw new IllegalArgumentException(vocabJson + " holds no tokens" + fix);
+    }
+    return vocab;
+  }
+
+  static Map<String, Integer> vocabFromNode(JsonNode node, Path file) {
+    Map<String, Integer> vocab = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!e.getValue().canConvertToInt() || !e.getValue().isIntegralNumber() || e.getValue().intValue() < 0) {
+        throw new IllegalArgumentException(
+            file + ": token \"" + e.getKey() + "\" has id " + e.getValue()
+                + ", expected a non-negative integer; the vocabulary file is corrupt, copy it again from the model");
+      }
+      vocab.put(e.getKey(), e.getValue().intValue());
+    }
+    return vocab;
+  }
+
+  /** Reads {@code merges.txt}: an optional {@code #version} header, then one "a b" pair a line. */
+  static List<String> readMerges(Path mergesTxt) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(mergesTxt, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException(
+          mergesTxt + " is missing: copy merges.txt from the model's tokenizer/ folder, or provide tokenizer.json", e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot read " + mergesTxt + " as UTF-8 text (" + e + "); copy merges.txt again from the model", e);
+    }
+    List<String> merges = new ArrayList<>(lines.size());
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if ((i == 0 && line.startsWith("#version")) || line.isEmpty()) {
+        continue;
+      }
+      String[] parts = line.split(" ");
+      if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+        throw new IllegalArgumentException(
+            mergesTxt + " line " + (i + 1) + " is \"" + abbreviate(line)
+                + "\", expected two tokens separated by one space; the file is corrupt, copy merges.txt again");
+      }
+      merges.add(line);
+    }
+    if (merges.isEmpty()) {
+      throw new IllegalArgumentException(mergesTxt + " holds no merges; copy merges.txt again from the model");
+    }
+    return merges;
+  }
+
+  static JsonNode readJson(Path file, String what) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException(file + " is missing: provide " + what, e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read " + file + " as UTF-8 (" + e + "): provide " + what, e);
+    }
+    try {
+      return JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          file + " is not valid JSON (line " + e.getLocation().getLineNr() + ", column "
+              + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage() + "); provide " + what,
+          e);
+    }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+  }
+}
