@@ -5,8 +5,6 @@ import io.diffuse4j.api.scheduler.SchedulerConfig;
 import io.diffuse4j.api.scheduler.StepContext;
 import io.diffuse4j.api.tensor.FloatTensor;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -31,10 +29,6 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
   /** diffusers' class name. */
   public static final String CLASS_NAME = "DPMSolverMultistepScheduler";
 
-  /** diffusers' {@code __init__} defaults, in its order. */
-  static final Map<String, Object> DEFAULTS = defaults();
-
-  private final SchedulerSettings settings;
   private final SchedulerConfig config;
   private final int numTrain;
   private final int solverOrder;
@@ -74,108 +68,87 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
    * @throws IllegalArgumentException for configurations diffusers refuses, naming the key
    */
   public DpmSolverMultistepScheduler(SchedulerConfig given) {
-    SchedulerSettings s = SchedulerSettings.resolve(CLASS_NAME, DEFAULTS, given);
-    // diffusers maps a few foreign values onto its own (deis -> dpmsolver++, UniPC's bh* -> midpoint)
-    String algorithm = s.string("algorithm_type");
-    String solver = s.string("solver_type");
-    Map<String, Object> remap = new LinkedHashMap<>();
+    SchedulerConfig source = given == null ? SchedulerConfig.of(CLASS_NAME, Map.of()) : given;
+    // diffusers maps a few foreign values onto its own (deis -> dpmsolver++, UniPC's bh*/logrho -> midpoint)
+    Object algorithm = source.has("algorithm_type") ? source.get("algorithm_type") : "dpmsolver++";
+    Object solver = source.get("solver_type");
     if ("deis".equals(algorithm)) {
-      remap.put("algorithm_type", "dpmsolver++");
-    } else {
-      s.oneOf("algorithm_type", algorithm, "dpmsolver", "dpmsolver++", "sde-dpmsolver", "sde-dpmsolver++");
+      source = source.with("algorithm_type", "dpmsolver++");
     }
     if ("logrho".equals(solver) || "bh1".equals(solver) || "bh2".equals(solver)) {
-      remap.put("solver_type", "midpoint");
-    } else {
-      s.oneOf("solver_type", solver, "midpoint", "heun");
+      source = source.with("solver_type", "midpoint");
     }
-    this.finalSigmasType = s.oneOf("final_sigmas_type", s.string("final_sigmas_type"), "zero", "sigma_min");
-    if (!"dpmsolver++".equals(algorithm) && !"sde-dpmsolver++".equals(algorithm)
-        && "zero".equals(finalSigmasType)) {
-      throw s.refuse("final_sigmas_type = \"zero\" is not supported with algorithm_type = \"" + algorithm
-          + "\"; set final_sigmas_type to \"sigma_min\"");
-    }
-    if (!remap.isEmpty()) {
-      s = SchedulerSettings.resolve(CLASS_NAME, DEFAULTS, SchedulerSettings.withOverrides(s.toConfig(), remap));
-    }
-    this.settings = s;
-    this.config = s.toConfig();
-    this.numTrain = s.integer("num_train_timesteps");
-    this.solverOrder = s.integer("solver_order");
+    ConfigReader r = new ConfigReader(source, CLASS_NAME);
+    this.numTrain = r.integer("num_train_timesteps", 1000);
+    double betaStart = r.number("beta_start", 0.0001);
+    double betaEnd = r.number("beta_end", 0.02);
+    String schedule = r.choice("beta_schedule", "linear", "linear", "scaled_linear", "squaredcos_cap_v2");
+    double[] trained = r.numbers("trained_betas");
+    this.solverOrder = r.integer("solver_order", 2);
     if (solverOrder < 1) {
-      throw s.refuse("solver_order = " + solverOrder + " is not supported; use 1, 2 or 3");
+      throw r.bad("solver_order", solverOrder, "1, 2 or 3");
     }
-    this.predictionType = s.oneOf("prediction_type", s.string("prediction_type"),
-        "epsilon", "sample", "v_prediction", "flow_prediction");
-    this.algorithmType = s.string("algorithm_type");
-    if ("flow_prediction".equals(predictionType) && !algorithmType.endsWith("++")) {
-      throw s.refuse("prediction_type = \"flow_prediction\" needs algorithm_type \"dpmsolver++\" or"
-          + " \"sde-dpmsolver++\" (it is \"" + algorithmType + "\")");
-    }
-    this.solverType = s.string("solver_type");
-    this.thresholding = s.bool("thresholding");
-    this.thresholdRatio = s.number("dynamic_thresholding_ratio");
-    this.sampleMaxValue = s.number("sample_max_value");
-    this.lowerOrderFinal = s.bool("lower_order_final");
-    this.eulerAtFinal = s.bool("euler_at_final");
-    this.karras = s.bool("use_karras_sigmas");
-    this.exponential = s.bool("use_exponential_sigmas");
-    boolean beta = s.bool("use_beta_sigmas");
+    this.predictionType = r.choice("prediction_type", "epsilon", "epsilon", "sample", "v_prediction",
+        "flow_prediction");
+    this.thresholding = r.bool("thresholding", false);
+    this.thresholdRatio = r.number("dynamic_thresholding_ratio", 0.995);
+    this.sampleMaxValue = r.number("sample_max_value", 1.0);
+    this.algorithmType = r.choice("algorithm_type", "dpmsolver++", "dpmsolver", "dpmsolver++", "sde-dpmsolver",
+        "sde-dpmsolver++");
+    this.solverType = r.choice("solver_type", "midpoint", "midpoint", "heun");
+    this.lowerOrderFinal = r.bool("lower_order_final", true);
+    this.eulerAtFinal = r.bool("euler_at_final", false);
+    this.karras = r.bool("use_karras_sigmas", false);
+    this.exponential = r.bool("use_exponential_sigmas", false);
+    boolean beta = r.bool("use_beta_sigmas", false);
+    this.luLambdas = r.bool("use_lu_lambdas", false);
+    this.flowSigmas = r.bool("use_flow_sigmas", false);
+    this.flowShift = r.number("flow_shift", 1.0);
+    this.finalSigmasType = r.choice("final_sigmas_type", "zero", "zero", "sigma_min");
+    this.lambdaMinClipped = r.number("lambda_min_clipped", Double.NEGATIVE_INFINITY);
+    r.keep("variance_type", null);
+    this.varianceType = (String) optionalChoice(source, "variance_type", "learned", "learned_range");
+    this.spacing = r.choice("timestep_spacing", "linspace", "linspace", "leading", "trailing");
+    this.stepsOffset = r.integer("steps_offset", 0);
+    boolean zeroSnr = r.bool("rescale_betas_zero_snr", false);
+    r.bool("use_dynamic_shifting", false);
+    r.choice("time_shift_type", "exponential", "exponential");
+    this.config = r.effectiveConfig();
+
     if ((karras ? 1 : 0) + (exponential ? 1 : 0) + (beta ? 1 : 0) > 1) {
-      throw s.refuse("only one of use_beta_sigmas, use_exponential_sigmas, use_karras_sigmas can be true");
+      throw refuse("only one of use_beta_sigmas, use_exponential_sigmas, use_karras_sigmas can be true");
     }
     if (beta) {
-      throw s.refuse("use_beta_sigmas = true is not supported here; use use_karras_sigmas or"
-          + " use_exponential_sigmas");
+      throw refuse("use_beta_sigmas = true is not supported here (diffusers needs scipy for it); use"
+          + " use_karras_sigmas or use_exponential_sigmas");
     }
-    this.luLambdas = s.bool("use_lu_lambdas");
-    this.flowSigmas = s.bool("use_flow_sigmas");
-    this.flowShift = s.number("flow_shift");
-    this.lambdaMinClipped = s.number("lambda_min_clipped");
-    this.varianceType = s.string("variance_type");
-    if (varianceType != null) {
-      s.oneOf("variance_type", varianceType, "learned", "learned_range");
+    if (!"dpmsolver++".equals(algorithm) && !"sde-dpmsolver++".equals(algorithm) && "zero".equals(finalSigmasType)) {
+      throw refuse("final_sigmas_type 'zero' is not supported with algorithm_type '" + algorithm
+          + "'; set final_sigmas_type to 'sigma_min'");
     }
-    this.spacing = s.oneOf("timestep_spacing", s.string("timestep_spacing"), "linspace", "leading", "trailing");
-    this.stepsOffset = s.integer("steps_offset");
-    this.cosineBetas = "squaredcos_cap_v2".equals(s.string("beta_schedule"));
-    this.alphasCumprod = Sched2ScheduleMath.alphasCumprod(s);
-    if (s.bool("rescale_betas_zero_snr")) {
+    if ("flow_prediction".equals(predictionType) && !algorithmType.endsWith("++")) {
+      throw refuse("prediction_type 'flow_prediction' needs algorithm_type 'dpmsolver++' or 'sde-dpmsolver++'"
+          + " (it is '" + algorithmType + "')");
+    }
+    this.cosineBetas = "squaredcos_cap_v2".equals(schedule);
+    this.alphasCumprod = SchedulerMath.alphasCumprod(schedule, numTrain, betaStart, betaEnd, trained, zeroSnr);
+    if (zeroSnr) {
       alphasCumprod[alphasCumprod.length - 1] = 0x1p-24f;
     }
   }
 
-  private static Map<String, Object> defaults() {
-    LinkedHashMap<String, Object> d = new LinkedHashMap<>();
-    d.put("num_train_timesteps", 1000L);
-    d.put("beta_start", 0.0001);
-    d.put("beta_end", 0.02);
-    d.put("beta_schedule", "linear");
-    d.put("trained_betas", null);
-    d.put("solver_order", 2L);
-    d.put("prediction_type", "epsilon");
-    d.put("thresholding", false);
-    d.put("dynamic_thresholding_ratio", 0.995);
-    d.put("sample_max_value", 1.0);
-    d.put("algorithm_type", "dpmsolver++");
-    d.put("solver_type", "midpoint");
-    d.put("lower_order_final", true);
-    d.put("euler_at_final", false);
-    d.put("use_karras_sigmas", false);
-    d.put("use_exponential_sigmas", false);
-    d.put("use_beta_sigmas", false);
-    d.put("use_lu_lambdas", false);
-    d.put("use_flow_sigmas", false);
-    d.put("flow_shift", 1.0);
-    d.put("final_sigmas_type", "zero");
-    d.put("lambda_min_clipped", Double.NEGATIVE_INFINITY);
-    d.put("variance_type", null);
-    d.put("timestep_spacing", "linspace");
-    d.put("steps_offset", 0L);
-    d.put("rescale_betas_zero_snr", false);
-    d.put("use_dynamic_shifting", false);
-    d.put("time_shift_type", "exponential");
-    return Collections.unmodifiableMap(d);
+  private static IllegalArgumentException refuse(String message) {
+    return new IllegalArgumentException(CLASS_NAME + ": " + message);
+  }
+
+  /** A string key that may be null, else one of {@code allowed}. */
+  static Object optionalChoice(SchedulerConfig source, String key, String... allowed) {
+    Object v = source.get(key);
+    if (v == null || java.util.Arrays.asList(allowed).contains(v)) {
+      return v;
+    }
+    throw new IllegalArgumentException(source.className() + ": " + key + " '" + v + "' is not supported; use null or"
+        + " one of " + String.join(", ", allowed));
   }
 
   @Override
@@ -197,17 +170,17 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
     int n = numInferenceSteps;
     double[] ts;
     int last = MultistepMath.lastTimestepAfterLambdaClip(alphasCumprod, lambdaMinClipped);
-    ts = Sched2ScheduleMath.spacing(spacing, numTrain, last, n, stepsOffset);
-    float[] allSigmas = Sched2ScheduleMath.sigmasFromAcp(alphasCumprod);
-    float[] logSigmas = Sched2ScheduleMath.logF(allSigmas);
+    ts = MultistepMath.spacedTimesteps(spacing, numTrain, last, n, stepsOffset);
+    float[] allSigmas = MultistepMath.trainingSigmas(alphasCumprod);
+    float[] logSigmas = MultistepMath.logs(allSigmas);
     double[] sig;
     if (karras || exponential) {
       double sMin = allSigmas[0];
       double sMax = allSigmas[allSigmas.length - 1];
-      sig = karras ? Sched2ScheduleMath.karras(sMin, sMax, n) : Sched2ScheduleMath.exponential(sMin, sMax, n);
+      sig = karras ? SchedulerMath.karrasSigmas(sMin, sMax, n) : MultistepMath.exponentialSigmas(sMin, sMax, n);
       ts = new double[n];
       for (int i = 0; i < n; i++) {
-        double t = Sched2ScheduleMath.sigmaToT(sig[i], logSigmas);
+        double t = MultistepMath.sigmaToT(sig[i], logSigmas);
         ts[i] = karras && !cosineBetas ? Math.rint(t) : t;
       }
     } else if (luLambdas) {
@@ -216,7 +189,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
       ts = new double[n];
       for (int i = 0; i < n; i++) {
         sig[i] = Math.exp(lambdas[i]);
-        double t = Sched2ScheduleMath.sigmaToT(sig[i], logSigmas);
+        double t = MultistepMath.sigmaToT(sig[i], logSigmas);
         ts[i] = cosineBetas ? t : Math.rint(t);
       }
     } else if (flowSigmas) {
@@ -346,7 +319,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
         }
       }
       if (thresholding) {
-        MultistepMath.dynamicThreshold(r, batch, thresholdRatio, sampleMaxValue);
+        SchedulerMath.threshold(r, batch, thresholdRatio, sampleMaxValue);
       }
       return r;
     }
@@ -368,7 +341,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
       for (int i = 0; i < n; i++) {
         x0[i] = (x[i] - sigmaT * r[i]) / alphaT;
       }
-      MultistepMath.dynamicThreshold(x0, batch, thresholdRatio, sampleMaxValue);
+      SchedulerMath.threshold(x0, batch, thresholdRatio, sampleMaxValue);
       for (int i = 0; i < n; i++) {
         r[i] = (x[i] - alphaT * x0[i]) / sigmaT;
       }

@@ -4,8 +4,6 @@ import io.diffuse4j.api.scheduler.Scheduler;
 import io.diffuse4j.api.scheduler.SchedulerConfig;
 import io.diffuse4j.api.scheduler.StepContext;
 import io.diffuse4j.api.tensor.FloatTensor;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -28,9 +26,6 @@ public final class LcmScheduler implements Scheduler {
 
   /** diffusers' class name. */
   public static final String CLASS_NAME = "LCMScheduler";
-
-  /** diffusers' {@code __init__} defaults, in its order. */
-  static final Map<String, Object> DEFAULTS = defaults();
 
   private static final float SIGMA_DATA = 0.5f;
 
@@ -59,46 +54,31 @@ public final class LcmScheduler implements Scheduler {
    * @throws IllegalArgumentException for configurations diffusers refuses, naming the key
    */
   public LcmScheduler(SchedulerConfig given) {
-    SchedulerSettings s = SchedulerSettings.resolve(CLASS_NAME, DEFAULTS, given);
-    this.config = s.toConfig();
-    this.numTrain = s.integer("num_train_timesteps");
-    this.originalInferenceSteps = s.integer("original_inference_steps");
+    ConfigReader r = new ConfigReader(given == null ? SchedulerConfig.of(CLASS_NAME, Map.of()) : given, CLASS_NAME);
+    this.numTrain = r.integer("num_train_timesteps", 1000);
+    double betaStart = r.number("beta_start", 0.00085);
+    double betaEnd = r.number("beta_end", 0.012);
+    String schedule = r.choice("beta_schedule", "scaled_linear", "linear", "scaled_linear", "squaredcos_cap_v2");
+    double[] trained = r.numbers("trained_betas");
+    this.originalInferenceSteps = r.integer("original_inference_steps", 50);
     if (originalInferenceSteps < 1) {
-      throw s.refuse("original_inference_steps = " + originalInferenceSteps + " must be at least 1");
+      throw r.bad("original_inference_steps", originalInferenceSteps, "at least 1");
     }
-    this.clipSample = s.bool("clip_sample");
-    this.clipSampleRange = s.number("clip_sample_range");
-    this.predictionType = s.oneOf("prediction_type", s.string("prediction_type"),
-        "epsilon", "sample", "v_prediction");
-    this.thresholding = s.bool("thresholding");
-    this.thresholdRatio = s.number("dynamic_thresholding_ratio");
-    this.sampleMaxValue = s.number("sample_max_value");
-    this.timestepScaling = s.number("timestep_scaling");
-    s.integer("steps_offset");
-    this.alphasCumprod = Sched2ScheduleMath.alphasCumprod(s);
-    this.finalAlphaCumprod = s.bool("set_alpha_to_one") ? 1f : alphasCumprod[0];
-  }
-
-  private static Map<String, Object> defaults() {
-    LinkedHashMap<String, Object> d = new LinkedHashMap<>();
-    d.put("num_train_timesteps", 1000L);
-    d.put("beta_start", 0.00085);
-    d.put("beta_end", 0.012);
-    d.put("beta_schedule", "scaled_linear");
-    d.put("trained_betas", null);
-    d.put("original_inference_steps", 50L);
-    d.put("clip_sample", false);
-    d.put("clip_sample_range", 1.0);
-    d.put("set_alpha_to_one", true);
-    d.put("steps_offset", 0L);
-    d.put("prediction_type", "epsilon");
-    d.put("thresholding", false);
-    d.put("dynamic_thresholding_ratio", 0.995);
-    d.put("sample_max_value", 1.0);
-    d.put("timestep_spacing", "leading");
-    d.put("timestep_scaling", 10.0);
-    d.put("rescale_betas_zero_snr", false);
-    return Collections.unmodifiableMap(d);
+    this.clipSample = r.bool("clip_sample", false);
+    this.clipSampleRange = r.number("clip_sample_range", 1.0);
+    boolean setAlphaToOne = r.bool("set_alpha_to_one", true);
+    r.integer("steps_offset", 0);
+    this.predictionType = r.choice("prediction_type", "epsilon", "epsilon", "sample", "v_prediction");
+    this.thresholding = r.bool("thresholding", false);
+    this.thresholdRatio = r.number("dynamic_thresholding_ratio", 0.995);
+    this.sampleMaxValue = r.number("sample_max_value", 1.0);
+    // LCM's set_timesteps ignores timestep_spacing; it is kept for the round trip
+    r.keep("timestep_spacing", "leading");
+    this.timestepScaling = r.number("timestep_scaling", 10.0);
+    boolean zeroSnr = r.bool("rescale_betas_zero_snr", false);
+    this.config = r.effectiveConfig();
+    this.alphasCumprod = SchedulerMath.alphasCumprod(schedule, numTrain, betaStart, betaEnd, trained, zeroSnr);
+    this.finalAlphaCumprod = setAlphaToOne ? 1f : alphasCumprod[0];
   }
 
   @Override
@@ -281,7 +261,7 @@ public final class LcmScheduler implements Scheduler {
     // 5. clip or threshold x0
     if (thresholding) {
       int batch = sample.rank() > 0 && sample.dim(0) > 0 ? sample.dim(0) : 1;
-      MultistepMath.dynamicThreshold(x0, batch, thresholdRatio, sampleMaxValue);
+      SchedulerMath.threshold(x0, batch, thresholdRatio, sampleMaxValue);
     } else if (clipSample) {
       float r = (float) clipSampleRange;
       for (int i = 0; i < n; i++) {

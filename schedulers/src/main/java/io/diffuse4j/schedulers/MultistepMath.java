@@ -1,7 +1,5 @@
 package io.diffuse4j.schedulers;
 
-import java.util.Arrays;
-
 /**
  * Math shared by the multistep solvers (DPM-Solver, UniPC) and LCM that the single-step
  * schedulers do not need: float32 scalar helpers that evaluate coefficients the way torch does
@@ -88,7 +86,7 @@ final class MultistepMath {
 
   /** diffusers' {@code _convert_to_lu}: a linear ramp in lambda from {@code lambdaMax} to {@code lambdaMin}. */
   static double[] luLambdas(double lambdaMax, double lambdaMin, int n) {
-    double[] ramp = linspace01(n);
+    double[] ramp = SchedulerMath.npLinspace(0, 1, n);
     double[] out = new double[n];
     for (int i = 0; i < n; i++) {
       out[i] = lambdaMax + ramp[i] * (lambdaMin - lambdaMax);
@@ -96,57 +94,101 @@ final class MultistepMath {
     return out;
   }
 
-  /** {@code np.linspace(0, 1, n)} (endpoint included, exactly 1 at the end). */
-  static double[] linspace01(int n) {
-    double[] r = new double[n];
-    if (n == 1) {
-      return r;
-    }
-    double step = 1.0 / (n - 1);
+  /** diffusers' {@code _convert_to_exponential}: {@code exp(np.linspace(log(max), log(min), n))}. */
+  static double[] exponentialSigmas(double sigmaMin, double sigmaMax, int n) {
+    double[] l = SchedulerMath.npLinspace(Math.log(sigmaMax), Math.log(sigmaMin), n);
+    double[] out = new double[n];
     for (int i = 0; i < n; i++) {
-      r[i] = i * step;
+      out[i] = Math.exp(l[i]);
     }
-    r[n - 1] = 1.0;
-    return r;
+    return out;
   }
 
   /**
-   * diffusers' {@code _threshold_sample} (dynamic thresholding, Imagen): per batch item, the
-   * {@code ratio} quantile {@code s} of |x| (linear interpolation, as {@code torch.quantile}),
-   * clamped to {@code [1, maxValue]}; then {@code x = clamp(x, -s, s) / s}.
-   *
-   * @param data values of a [B, ...] tensor, changed in place
+   * The training sigmas {@code ((1 - acp) / acp) ** 0.5} as diffusers' multistep solvers hold
+   * them: computed by torch in float32, then a float32 NumPy array.
    */
-  static void dynamicThreshold(float[] data, int batch, double ratio, double maxValue) {
-    int per = data.length / batch;
-    float[] abs = new float[per];
-    for (int b = 0; b < batch; b++) {
-      int off = b * per;
-      for (int i = 0; i < per; i++) {
-        abs[i] = Math.abs(data[off + i]);
-      }
-      Arrays.sort(abs);
-      float rank = (float) ratio * (per - 1);
-      int below = (int) Math.floor(rank);
-      int above = Math.min(below + 1, per - 1);
-      float w = rank - below;
-      float lo = abs[below];
-      float hi = abs[above];
-      // torch.lerp's two-sided form
-      float q = w < 0.5f ? lo + w * (hi - lo) : hi - (hi - lo) * (1f - w);
-      float s = q;
-      if (s < 1f) {
-        s = 1f;
-      }
-      if (s > (float) maxValue) {
-        s = (float) maxValue;
-      }
-      for (int i = 0; i < per; i++) {
-        float v = data[off + i];
-        v = v < -s ? -s : (v > s ? s : v);
-        data[off + i] = v / s;
+  static float[] trainingSigmas(float[] alphasCumprod) {
+    float[] s = new float[alphasCumprod.length];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = sqrtf((1f - alphasCumprod[i]) / alphasCumprod[i]);
+    }
+    return s;
+  }
+
+  /** {@code np.log} of a float32 array (float32 results). */
+  static float[] logs(float[] x) {
+    float[] o = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      o[i] = logf(x[i]);
+    }
+    return o;
+  }
+
+  /**
+   * diffusers' {@code _sigma_to_t} as NumPy 1.x evaluates it for the multistep solvers, whose
+   * {@code log_sigmas} are float32: the float64 scalar {@code log(sigma)} meets the float32
+   * array, so the distances and the weight {@code w} are float32 (value-based casting); the
+   * index is the last one at or below {@code log(sigma)} ({@code cumsum(dists >= 0).argmax()},
+   * which also holds where the zero-SNR schedule is not monotonic at its end); {@code t} is float64.
+   */
+  static double sigmaToT(double sigma, float[] logSigmas) {
+    float ls = (float) Math.log(Math.max(sigma, 1e-10));
+    int n = logSigmas.length;
+    int low = 0;
+    for (int i = 0; i < n; i++) {
+      if (ls - logSigmas[i] >= 0f) {
+        low = i;
       }
     }
+    low = Math.min(low, n - 2);
+    int high = low + 1;
+    float lo = logSigmas[low];
+    float hi = logSigmas[high];
+    float w = (lo - ls) / (lo - hi);
+    w = Math.max(0f, Math.min(1f, w));
+    return (1f - w) * (double) low + (double) w * high;
+  }
+
+  /**
+   * The integer timesteps of DPM-Solver and UniPC for a spacing, descending: unlike DDIM they
+   * take {@code n + 1} points and drop the last ({@code linspace}), divide by {@code n + 1}
+   * ({@code leading}) and count down from {@code last} ({@code trailing}, NumPy's float
+   * {@code arange}). {@code last} is {@code num_train_timesteps}, or fewer after DPM-Solver's
+   * {@code lambda_min_clipped}.
+   */
+  static double[] spacedTimesteps(String spacing, int numTrain, int last, int steps, int offset) {
+    double[] t;
+    switch (spacing) {
+      case "linspace" -> {
+        double[] lin = SchedulerMath.npLinspace(0, last - 1, steps + 1);
+        t = new double[steps];
+        for (int i = 0; i < steps; i++) {
+          t[i] = Math.rint(lin[steps - i]);
+        }
+      }
+      case "leading" -> {
+        int ratio = last / (steps + 1);
+        t = new double[steps];
+        for (int i = 0; i < steps; i++) {
+          t[i] = (double) (steps - i) * ratio + offset;
+        }
+      }
+      case "trailing" -> {
+        double ratio = (double) numTrain / steps;
+        int len = (int) Math.ceil((0.0 - last) / -ratio);
+        t = new double[Math.max(len, 0)];
+        // NumPy fills arange as start + i * (second - start)
+        double delta = (last - ratio) - last;
+        for (int i = 0; i < t.length; i++) {
+          double v = i == 0 ? last : (i == 1 ? last - ratio : last + i * delta);
+          t[i] = Math.rint(v) - 1;
+        }
+      }
+      default -> throw new IllegalArgumentException("timestep_spacing '" + spacing
+          + "' is not supported; use linspace, leading or trailing");
+    }
+    return t;
   }
 
   /**
@@ -170,7 +212,9 @@ final class MultistepMath {
         }
       }
       if (m[p][k] == 0f) {
-        throw new IllegalStateException("singular system in the UniPC coefficient solve (repeated timesteps?)");
+        throw new IllegalArgumentException("UniPCMultistepScheduler: the UniPC coefficient system is singular (diffusers'"
+            + " torch.linalg.solve fails too): the schedule repeats a timestep; use another sigma schedule or"
+            + " fewer steps");
       }
       float[] tmp = m[p];
       m[p] = m[k];

@@ -4,9 +4,7 @@ import io.diffuse4j.api.scheduler.Scheduler;
 import io.diffuse4j.api.scheduler.SchedulerConfig;
 import io.diffuse4j.api.scheduler.StepContext;
 import io.diffuse4j.api.tensor.FloatTensor;
-import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -30,9 +28,6 @@ public final class UniPcMultistepScheduler implements Scheduler {
 
   /** diffusers' class name. */
   public static final String CLASS_NAME = "UniPCMultistepScheduler";
-
-  /** diffusers' {@code __init__} defaults, in its order. */
-  static final Map<String, Object> DEFAULTS = defaults();
 
   private final SchedulerConfig config;
   private final int numTrain;
@@ -74,105 +69,83 @@ public final class UniPcMultistepScheduler implements Scheduler {
    * @throws IllegalArgumentException for configurations diffusers refuses, naming the key
    */
   public UniPcMultistepScheduler(SchedulerConfig given) {
-    SchedulerSettings s = SchedulerSettings.resolve(CLASS_NAME, DEFAULTS, given);
-    String solver = s.string("solver_type");
+    SchedulerConfig source = given == null ? SchedulerConfig.of(CLASS_NAME, Map.of()) : given;
+    Object solver = source.get("solver_type");
     if ("midpoint".equals(solver) || "heun".equals(solver) || "logrho".equals(solver)) {
       // diffusers maps DPM-Solver's solver types onto bh2
-      s = SchedulerSettings.resolve(CLASS_NAME, DEFAULTS,
-          SchedulerSettings.withOverrides(s.toConfig(), Map.of("solver_type", "bh2")));
-    } else {
-      s.oneOf("solver_type", solver, "bh1", "bh2");
+      source = source.with("solver_type", "bh2");
     }
-    this.config = s.toConfig();
-    this.numTrain = s.integer("num_train_timesteps");
-    this.solverOrder = s.integer("solver_order");
+    ConfigReader r = new ConfigReader(source, CLASS_NAME);
+    this.numTrain = r.integer("num_train_timesteps", 1000);
+    double betaStart = r.number("beta_start", 0.0001);
+    double betaEnd = r.number("beta_end", 0.02);
+    String schedule = r.choice("beta_schedule", "linear", "linear", "scaled_linear", "squaredcos_cap_v2");
+    double[] trained = r.numbers("trained_betas");
+    this.solverOrder = r.integer("solver_order", 2);
     if (solverOrder < 1) {
-      throw s.refuse("solver_order = " + solverOrder + " is not supported; use 1, 2 or 3");
+      throw r.bad("solver_order", solverOrder, "1, 2 or 3");
     }
-    this.predictionType = s.oneOf("prediction_type", s.string("prediction_type"),
-        "epsilon", "sample", "v_prediction", "flow_prediction");
-    this.predictX0 = s.bool("predict_x0");
-    if (!predictX0 && "flow_prediction".equals(predictionType)) {
-      throw s.refuse("prediction_type = \"flow_prediction\" needs predict_x0 = true");
-    }
-    this.thresholding = s.bool("thresholding");
-    this.thresholdRatio = s.number("dynamic_thresholding_ratio");
-    this.sampleMaxValue = s.number("sample_max_value");
-    this.bh1 = "bh1".equals(s.string("solver_type"));
-    this.lowerOrderFinal = s.bool("lower_order_final");
+    this.predictionType = r.choice("prediction_type", "epsilon", "epsilon", "sample", "v_prediction",
+        "flow_prediction");
+    this.thresholding = r.bool("thresholding", false);
+    this.thresholdRatio = r.number("dynamic_thresholding_ratio", 0.995);
+    this.sampleMaxValue = r.number("sample_max_value", 1.0);
+    this.predictX0 = r.bool("predict_x0", true);
+    this.bh1 = "bh1".equals(r.choice("solver_type", "bh2", "bh1", "bh2"));
+    this.lowerOrderFinal = r.bool("lower_order_final", true);
+    double[] dc = r.numbers("disable_corrector");
+    r.keep("disable_corrector", java.util.List.of());
     this.disableCorrector = new HashSet<>();
-    double[] dc = s.numbers("disable_corrector");
     if (dc != null) {
       for (double d : dc) {
         disableCorrector.add((int) d);
       }
     }
-    if (!s.isNull("solver_p")) {
-      throw s.refuse("solver_p (an external predictor scheduler) is not supported; set it to null");
+    r.keep("solver_p", null);
+    this.karras = r.bool("use_karras_sigmas", false);
+    this.exponential = r.bool("use_exponential_sigmas", false);
+    boolean beta = r.bool("use_beta_sigmas", false);
+    this.flowSigmas = r.bool("use_flow_sigmas", false);
+    this.flowShift = r.number("flow_shift", 1.0);
+    this.spacing = r.choice("timestep_spacing", "linspace", "linspace", "leading", "trailing");
+    this.stepsOffset = r.integer("steps_offset", 0);
+    this.finalSigmasType = r.choice("final_sigmas_type", "zero", "zero", "sigma_min");
+    boolean zeroSnr = r.bool("rescale_betas_zero_snr", false);
+    boolean dynamicShifting = r.bool("use_dynamic_shifting", false);
+    r.choice("time_shift_type", "exponential", "exponential", "linear");
+    this.sigmaMinConfig = r.optNumber("sigma_min");
+    this.sigmaMaxConfig = r.optNumber("sigma_max");
+    this.shiftTerminal = r.optNumber("shift_terminal");
+    this.config = r.effectiveConfig();
+
+    if (source.get("solver_p") != null) {
+      throw refuse("solver_p (an external predictor scheduler) is not supported; set it to null");
     }
-    this.karras = s.bool("use_karras_sigmas");
-    this.exponential = s.bool("use_exponential_sigmas");
-    boolean beta = s.bool("use_beta_sigmas");
+    if (!predictX0 && "flow_prediction".equals(predictionType)) {
+      throw refuse("prediction_type 'flow_prediction' needs predict_x0 = true");
+    }
     if ((karras ? 1 : 0) + (exponential ? 1 : 0) + (beta ? 1 : 0) > 1) {
-      throw s.refuse("only one of use_beta_sigmas, use_exponential_sigmas, use_karras_sigmas can be true");
+      throw refuse("only one of use_beta_sigmas, use_exponential_sigmas, use_karras_sigmas can be true");
     }
     if (beta) {
-      throw s.refuse("use_beta_sigmas = true is not supported here; use use_karras_sigmas or"
-          + " use_exponential_sigmas");
+      throw refuse("use_beta_sigmas = true is not supported here (diffusers needs scipy for it); use"
+          + " use_karras_sigmas or use_exponential_sigmas");
     }
-    this.flowSigmas = s.bool("use_flow_sigmas");
-    this.flowShift = s.number("flow_shift");
-    this.shiftTerminal = s.optionalNumber("shift_terminal");
     if (shiftTerminal != null && !flowSigmas) {
-      throw s.refuse("shift_terminal is only supported when use_flow_sigmas = true");
+      throw refuse("shift_terminal is only supported when use_flow_sigmas = true");
     }
-    if (s.bool("use_dynamic_shifting")) {
-      throw s.refuse("use_dynamic_shifting = true needs a per-run mu that this API does not pass; set it to"
+    if (dynamicShifting) {
+      throw refuse("use_dynamic_shifting = true needs a per-run mu that setTimesteps does not take; set it to"
           + " false and choose flow_shift instead");
     }
-    this.spacing = s.oneOf("timestep_spacing", s.string("timestep_spacing"), "linspace", "leading", "trailing");
-    this.stepsOffset = s.integer("steps_offset");
-    this.finalSigmasType = s.oneOf("final_sigmas_type", s.string("final_sigmas_type"), "zero", "sigma_min");
-    this.sigmaMinConfig = s.optionalNumber("sigma_min");
-    this.sigmaMaxConfig = s.optionalNumber("sigma_max");
-    this.alphasCumprod = Sched2ScheduleMath.alphasCumprod(s);
-    if (s.bool("rescale_betas_zero_snr")) {
+    this.alphasCumprod = SchedulerMath.alphasCumprod(schedule, numTrain, betaStart, betaEnd, trained, zeroSnr);
+    if (zeroSnr) {
       alphasCumprod[alphasCumprod.length - 1] = 0x1p-24f;
     }
   }
 
-  private static Map<String, Object> defaults() {
-    LinkedHashMap<String, Object> d = new LinkedHashMap<>();
-    d.put("num_train_timesteps", 1000L);
-    d.put("beta_start", 0.0001);
-    d.put("beta_end", 0.02);
-    d.put("beta_schedule", "linear");
-    d.put("trained_betas", null);
-    d.put("solver_order", 2L);
-    d.put("prediction_type", "epsilon");
-    d.put("thresholding", false);
-    d.put("dynamic_thresholding_ratio", 0.995);
-    d.put("sample_max_value", 1.0);
-    d.put("predict_x0", true);
-    d.put("solver_type", "bh2");
-    d.put("lower_order_final", true);
-    d.put("disable_corrector", java.util.List.of());
-    d.put("solver_p", null);
-    d.put("use_karras_sigmas", false);
-    d.put("use_exponential_sigmas", false);
-    d.put("use_beta_sigmas", false);
-    d.put("use_flow_sigmas", false);
-    d.put("flow_shift", 1.0);
-    d.put("timestep_spacing", "linspace");
-    d.put("steps_offset", 0L);
-    d.put("final_sigmas_type", "zero");
-    d.put("rescale_betas_zero_snr", false);
-    d.put("use_dynamic_shifting", false);
-    d.put("time_shift_type", "exponential");
-    d.put("sigma_min", null);
-    d.put("sigma_max", null);
-    d.put("shift_terminal", null);
-    return Collections.unmodifiableMap(d);
+  private static IllegalArgumentException refuse(String message) {
+    return new IllegalArgumentException(CLASS_NAME + ": " + message);
   }
 
   @Override
@@ -192,16 +165,16 @@ public final class UniPcMultistepScheduler implements Scheduler {
           + " must be at least 1");
     }
     int n = numInferenceSteps;
-    double[] ts = Sched2ScheduleMath.spacing(spacing, numTrain, numTrain, n, stepsOffset);
+    double[] ts = MultistepMath.spacedTimesteps(spacing, numTrain, numTrain, n, stepsOffset);
     double[] sig;
     double sigmaLast;
     boolean sigmaMin = "sigma_min".equals(finalSigmasType);
     if (karras || exponential) {
-      float[] all = Sched2ScheduleMath.sigmasFromAcp(alphasCumprod);
-      float[] logSigmas = Sched2ScheduleMath.logF(all);
+      float[] all = MultistepMath.trainingSigmas(alphasCumprod);
+      float[] logSigmas = MultistepMath.logs(all);
       double sMin = sigmaMinConfig != null ? sigmaMinConfig : all[0];
       double sMax = sigmaMaxConfig != null ? sigmaMaxConfig : all[all.length - 1];
-      sig = karras ? Sched2ScheduleMath.karras(sMin, sMax, n) : Sched2ScheduleMath.exponential(sMin, sMax, n);
+      sig = karras ? SchedulerMath.karrasSigmas(sMin, sMax, n) : MultistepMath.exponentialSigmas(sMin, sMax, n);
       ts = new double[n];
       if (karras && flowSigmas) {
         for (int i = 0; i < n; i++) {
@@ -210,7 +183,7 @@ public final class UniPcMultistepScheduler implements Scheduler {
         }
       } else {
         for (int i = 0; i < n; i++) {
-          double t = Sched2ScheduleMath.sigmaToT(sig[i], logSigmas);
+          double t = MultistepMath.sigmaToT(sig[i], logSigmas);
           ts[i] = karras ? Math.rint(t) : t;
         }
       }
@@ -237,7 +210,7 @@ public final class UniPcMultistepScheduler implements Scheduler {
       }
       sigmaLast = sigmaMin ? sig[n - 1] : 0;
     } else {
-      float[] all = Sched2ScheduleMath.sigmasFromAcp(alphasCumprod);
+      float[] all = MultistepMath.trainingSigmas(alphasCumprod);
       sig = new double[ts.length];
       for (int i = 0; i < ts.length; i++) {
         sig[i] = all[(int) ts[i]];
@@ -333,7 +306,7 @@ public final class UniPcMultistepScheduler implements Scheduler {
         }
       }
       if (thresholding) {
-        MultistepMath.dynamicThreshold(r, batch, thresholdRatio, sampleMaxValue);
+        SchedulerMath.threshold(r, batch, thresholdRatio, sampleMaxValue);
       }
       return r;
     }

@@ -34,8 +34,7 @@ class DpmSolverMultistepSchedulerTest {
     // x0 = (x - sqrt(1 - a_t) eps) / sqrt(a_t); the zero final sigma is a_prev = 1. Derived by hand in double.
     DpmSolverMultistepScheduler s = dpm(Map.of("solver_order", 1L));
     s.setTimesteps(10);
-    float[] acp = Sched2ScheduleMath.alphasCumprod(
-        SchedulerSettings.resolve("t", DpmSolverMultistepScheduler.DEFAULTS, s.config()));
+    float[] acp = SchedulerMath.alphasCumprod("scaled_linear", 1000, 0.00085, 0.012, null, false);
     double[] ts = s.timesteps();
     FloatTensor x = gaussian(3, 1, 4, 4, 4);
     double[] ref = new double[x.size()];

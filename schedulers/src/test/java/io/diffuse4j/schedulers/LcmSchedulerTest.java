@@ -38,7 +38,7 @@ class LcmSchedulerTest {
     LcmScheduler s = lcm(Map.of());
     s.setTimesteps(1);
     double t = s.timesteps()[0];
-    float[] acp = Sched2ScheduleMath.alphasCumprod(SchedulerSettings.resolve("t", LcmScheduler.DEFAULTS, s.config()));
+    float[] acp = SchedulerMath.alphasCumprod("scaled_linear", 1000, 0.00085, 0.012, null, false);
     double a = acp[(int) t];
     FloatTensor x = gaussian(4, 1, 4, 4, 4);
     FloatTensor eps = MultistepTestSupport.eps(x, t);

@@ -15,15 +15,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class Sched2ConformanceTest {
+class MultistepGeneratedCasesTest {
 
   static Stream<String> cases() throws IOException, URISyntaxException {
-    Path dir = Path.of(Sched2ConformanceTest.class.getResource("/conformance/generated").toURI());
+    Path dir = Path.of(MultistepGeneratedCasesTest.class.getResource("/conformance/multistep-generated").toURI());
     try (Stream<Path> s = Files.list(dir)) {
       List<String> names = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))
-          .map(n -> "/conformance/generated/" + n).sorted().toList();
-      return Stream.concat(Stream.of("/conformance/dpmpp-2m.json", "/conformance/dpmpp-2m-karras.json",
-          "/conformance/lcm.json", "/conformance/unipc.json"), names.stream());
+          .map(n -> "/conformance/multistep-generated/" + n).sorted().toList();
+      return Stream.concat(Stream.of("/conformance/schedulers/dpmpp-2m.json", "/conformance/schedulers/dpmpp-2m-karras.json",
+          "/conformance/schedulers/lcm.json", "/conformance/schedulers/unipc.json"), names.stream());
     }
   }
 
@@ -39,8 +39,8 @@ class Sched2ConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void replays(String resource) {
-    JsonNode c = Sched2CaseReplay.load(resource);
-    Sched2CaseReplay.Result r = Sched2CaseReplay.replay(c, factory(c.get("scheduler_config").get("_class_name").asText()));
+    JsonNode c = MultistepCaseReplay.load(resource);
+    MultistepCaseReplay.Result r = MultistepCaseReplay.replay(c, factory(c.get("scheduler_config").get("_class_name").asText()));
     System.out.printf("CASE %-40s err %.3g tol %.3g %s%n", r.name(), r.worst(), r.tolerance(), r.detail());
     assertThat(r.passed()).as(r.toString()).isTrue();
   }

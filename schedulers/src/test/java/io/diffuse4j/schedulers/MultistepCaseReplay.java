@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /** Replays one {@code ldm-scheduler-case/1} file and returns the worst relative error over all steps. */
-final class Sched2CaseReplay {
+final class MultistepCaseReplay {
 
   static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
@@ -30,7 +30,7 @@ final class Sched2CaseReplay {
   }
 
   static JsonNode load(String resource) {
-    try (InputStream in = Sched2CaseReplay.class.getResourceAsStream(resource)) {
+    try (InputStream in = MultistepCaseReplay.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalArgumentException("missing test resource " + resource);
       }
