@@ -103,6 +103,7 @@ final class TestPluginSources {
     // clash.jar: takes a built-in's name
     s.put("test.clash.FactorScheduler", scheduler("test.clash"));
     s.put("test.clash.ClashProvider", provider("test.clash", "ClashProvider", "test-builtin", 1f, ""));
+    s.put("test.clash.DdimProvider", provider("test.clash", "DdimProvider", "ddim", 1f, ""));
     s.put("test.clash.OwnProvider", provider("test.clash", "OwnProvider", "plugin-own", 1f, ""));
     // twin1.jar and twin2.jar: both claim plugin-twin
     s.put("test.twin1.FactorScheduler", scheduler("test.twin1"));
