@@ -266,6 +266,11 @@ class PluginLoaderTest {
     loaded.close();
     loaded.close();
     assertThat(loader.findResource("test/only/HalfProvider.class")).isNull();
+    // a plugin class first needed after close fails with a message that names the mistake
+    assertThatThrownBy(() -> loader.loadClass("test.only.FactorScheduler"))
+        .isInstanceOf(ClassNotFoundException.class)
+        .hasMessageContaining("was already closed")
+        .hasMessageContaining(dir.resolve("only.jar").toString());
     assertThat(loaded.requireNoProblems()).isSameAs(loaded);
   }
 }
