@@ -258,6 +258,32 @@ class PluginLoaderTest {
   }
 
   @Test
+  void throwingPluginConstructorSkipsThatPluginOnly() throws IOException {
+    Path bad = jars.jar(dir, "badplugin.jar", "test.badplugin", Map.of(
+        PLUGIN, List.of("test.badplugin.BoomPlugin"), SCHEDULER, List.of("test.badplugin.SoloProvider")));
+    only();
+    try (LoadedPlugins loaded = PluginLoader.load(dir)) {
+      assertThat(loaded.schedulerNames()).containsExactly("plugin-solo", "plugin-half", "plugin-quarter");
+      assertThat(loaded.problems()).singleElement().satisfies(p -> {
+        assertThat(p.kind()).isEqualTo(Kind.PROVIDER_FAILED);
+        assertThat(p.subject()).isEqualTo("test.badplugin.BoomPlugin");
+        assertThat(p.message()).contains(bad.toString()).contains("plugin constructor exploded");
+      });
+    }
+  }
+
+  @Test
+  void providerListedBothWaysIsRegisteredOnce() throws IOException {
+    jars.jar(dir, "both.jar", "test.both", Map.of(
+        PLUGIN, List.of("test.both.BothPlugin"), SCHEDULER, List.of("test.both.BothProvider")));
+    try (LoadedPlugins loaded = PluginLoader.load(dir)) {
+      assertThat(loaded.problems()).isEmpty();
+      assertThat(loaded.schedulerNames()).containsExactly("plugin-both");
+      assertThat(loaded.plugins()).extracting(LoadedPlugin::name).containsExactly("both-plugin");
+    }
+  }
+
+  @Test
   void closeClosesTheJarsOnce() throws IOException {
     only();
     LoadedPlugins loaded = PluginLoader.load(dir);

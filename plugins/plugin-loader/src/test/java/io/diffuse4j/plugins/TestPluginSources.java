@@ -127,6 +127,34 @@ final class TestPluginSources {
           }
         }
         """);
+    // badplugin.jar: a DiffusionPlugin whose constructor throws, next to a working bare provider
+    s.put("test.badplugin.FactorScheduler", scheduler("test.badplugin"));
+    s.put("test.badplugin.SoloProvider", provider("test.badplugin", "SoloProvider", "plugin-solo", 1f, ""));
+    s.put("test.badplugin.BoomPlugin", """
+        package test.badplugin;
+
+        import io.diffuse4j.plugins.DiffusionPlugin;
+
+        public final class BoomPlugin implements DiffusionPlugin {
+          public BoomPlugin() { throw new IllegalStateException("plugin constructor exploded"); }
+          public String name() { return "boom-plugin"; }
+        }
+        """);
+    // both.jar: a provider returned by a DiffusionPlugin and also listed as a service: registered once
+    s.put("test.both.FactorScheduler", scheduler("test.both"));
+    s.put("test.both.BothProvider", provider("test.both", "BothProvider", "plugin-both", 1f, ""));
+    s.put("test.both.BothPlugin", """
+        package test.both;
+
+        import io.diffuse4j.api.scheduler.SchedulerProvider;
+        import io.diffuse4j.plugins.DiffusionPlugin;
+        import java.util.List;
+
+        public final class BothPlugin implements DiffusionPlugin {
+          public String name() { return "both-plugin"; }
+          public List<SchedulerProvider> schedulers() { return List.of(new BothProvider()); }
+        }
+        """);
     return s;
   }
 }
