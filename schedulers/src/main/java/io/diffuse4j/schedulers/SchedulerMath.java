@@ -104,13 +104,13 @@ public final class SchedulerMath {
     return out;
   }
 
-  /** {@code torch.cumprod(1 - betas)} in float32. */
+  /** {@code torch.cumprod(1 - betas)} of a float32 tensor: torch's CPU kernel accumulates in double. */
   public static float[] cumprod(float[] betas) {
     float[] out = new float[betas.length];
-    float acc = 1f;
+    double acc = 1;
     for (int i = 0; i < betas.length; i++) {
       acc *= (1f - betas[i]);
-      out[i] = acc;
+      out[i] = (float) acc;
     }
     return out;
   }
