@@ -337,7 +337,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--diffusers", help="path to a diffusers checkout's src folder")
     ap.add_argument("--commit", help="the diffusers commit, when SRC is not a git work tree")
-    ap.add_argument("--out", required=True, help="folder for the case files")
+    ap.add_argument("--out", required=True, help="folder for the case files (schedulers/ and add-noise/ inside)")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     import torch
@@ -366,9 +366,11 @@ def main():
                 "scheduler_config": dict(sorted(config.items())), "num_inference_steps": steps, "shape": shape,
                 "init_noise": flat(noise), "model": {"a": model[0], "b": model[1], "c": model[2]},
                 "step_noise": [], "expected": expected}
-        with open(os.path.join(args.out, fname), "w") as f:
+        path = os.path.join(args.out, "schedulers", fname)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
             json.dump(case, f, separators=(",", ":"))
-        print("wrote", os.path.join(args.out, fname))
+        print("wrote", path)
     # image-to-image start (format ldm-add-noise-case/1)
     cfg = dict(DEFAULTS, **SD_CONFIG)
     steps, strength, shape = 30, 0.6, [1, 4, 4, 4]
@@ -387,9 +389,11 @@ def main():
     case = {"format": "ldm-add-noise-case/1", "name": "add-noise-kdpm2-0.6", "diffusers_commit": commit,
             "scheduler_config": dict(sorted(config.items())), "num_inference_steps": steps, "strength": strength,
             "shape": shape, "original": flat(original), "noise": flat(noise), "expected": expected}
-    with open(os.path.join(args.out, "add-noise-kdpm2-0.6.json"), "w") as f:
+    path = os.path.join(args.out, "add-noise", "add-noise-kdpm2-0.6.json")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
         json.dump(case, f, separators=(",", ":"))
-    print("wrote", os.path.join(args.out, "add-noise-kdpm2-0.6.json"))
+    print("wrote", path)
 
 
 if __name__ == "__main__":

@@ -125,13 +125,10 @@ public final class SchedulerMath {
     return out;
   }
 
-  /**
-   * {@code torch.cumprod(1 - betas)} for float32 input: torch's CPU kernel accumulates in double
-   * and rounds each output to float32.
-   */
+  /** {@code torch.cumprod(1 - betas)} of a float32 tensor: torch's CPU kernel accumulates in double. */
   public static float[] cumprod(float[] betas) {
     float[] out = new float[betas.length];
-    double acc = 1.0;
+    double acc = 1;
     for (int i = 0; i < betas.length; i++) {
       acc *= (1f - betas[i]);
       out[i] = (float) acc;

@@ -17,6 +17,7 @@ final class PluginClassLoader extends URLClassLoader {
   private static final String SERVICES = "META-INF/services/";
 
   private final Path jar;
+  private volatile boolean closed;
 
   PluginClassLoader(Path jar, URL url, ClassLoader parent) {
     super("plugin:" + jar.getFileName(), new URL[] {url}, parent);
@@ -26,6 +27,26 @@ final class PluginClassLoader extends URLClassLoader {
   /** The jar this loader reads. */
   Path jar() {
     return jar;
+  }
+
+  /**
+   * Finds a class of the jar; once {@link LoadedPlugins#close()} closed this loader, says so
+   * instead of a bare "class not found", since that is always a use-after-close bug of the host.
+   */
+  @Override
+  protected Class<?> findClass(String name) throws ClassNotFoundException {
+    if (closed) {
+      throw new ClassNotFoundException(name + ": the plugin jar " + jar + " was already closed (LoadedPlugins.close())"
+          + " while its classes were still in use; close the plugins only after the pipeline and every"
+          + " scheduler made from them");
+    }
+    return super.findClass(name);
+  }
+
+  @Override
+  public void close() throws IOException {
+    closed = true;
+    super.close();
   }
 
   @Override

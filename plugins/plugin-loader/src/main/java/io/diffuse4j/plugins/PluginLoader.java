@@ -6,6 +6,7 @@ import com.google.inject.spi.Elements;
 import com.google.inject.spi.Message;
 import io.diffuse4j.api.scheduler.SchedulerProvider;
 import io.diffuse4j.plugins.PluginProblem.Kind;
+import io.diffuse4j.schedulers.SchedulersModule;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -335,7 +336,7 @@ public final class PluginLoader {
     LoadedPlugins result() {
       List<Module> modules = new ArrayList<>();
       if (!schedulers.isEmpty()) {
-        modules.add(PluginSchedulers.module(schedulers));
+        modules.add(SchedulersModule.forProviders(schedulers));
       }
       modules.addAll(pluginModules);
       return new LoadedPlugins(plugins, schedulers, modules, problems, loaders);

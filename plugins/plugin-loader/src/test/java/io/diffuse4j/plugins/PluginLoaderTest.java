@@ -13,6 +13,8 @@ import io.diffuse4j.api.scheduler.SchedulerConfig;
 import io.diffuse4j.api.scheduler.SchedulerProvider;
 import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.plugins.PluginProblem.Kind;
+import io.diffuse4j.schedulers.Schedulers;
+import io.diffuse4j.schedulers.SchedulersModule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,9 +68,11 @@ class PluginLoaderTest {
         assertThat(p.getClass().getClassLoader()).isInstanceOf(PluginClassLoader.class);
       }
 
-      Injector injector = Guice.createInjector(loaded.module());
+      // next to the built-ins, as the pipeline installs them
+      Injector injector = Guice.createInjector(new SchedulersModule(), loaded.module());
       Map<String, SchedulerProvider> map = injector.getInstance(SCHEDULER_MAP);
-      assertThat(map).containsOnlyKeys("plugin-good", "plugin-half", "plugin-quarter");
+      assertThat(map).containsKeys("ddim", "ddpm", "plugin-good", "plugin-half", "plugin-quarter");
+      assertThat(injector.getInstance(Schedulers.class).names()).contains("ddim", "plugin-good", "plugin-quarter");
       assertThat(injector.getInstance(Key.get(String.class, Names.named("good-plugin.greeting")))).isEqualTo("hello");
 
       Scheduler s = map.get("plugin-quarter").create(SchedulerConfig.of("FactorScheduler", Map.of()));
@@ -177,15 +181,24 @@ class PluginLoaderTest {
   void nameOfABuiltInIsRefusedAndTheBuiltInKept() throws IOException {
     good();
     Path clash = jars.jar(dir, "clash.jar", "test.clash",
-        Map.of(SCHEDULER, List.of("test.clash.ClashProvider", "test.clash.OwnProvider")));
+        Map.of(SCHEDULER, List.of("test.clash.ClashProvider", "test.clash.DdimProvider", "test.clash.OwnProvider")));
     try (LoadedPlugins loaded = PluginLoader.load(dir)) {
       assertThat(loaded.schedulerNames()).containsExactly("plugin-own", "plugin-good");
-      assertThat(loaded.problems()).singleElement().satisfies(p -> {
+      assertThat(loaded.problems()).hasSize(2).allSatisfy(p -> {
         assertThat(p.kind()).isEqualTo(Kind.DUPLICATE_NAME);
-        assertThat(p.subject()).isEqualTo("test-builtin");
-        assertThat(p.message()).contains(clash.toString()).contains("test.clash.ClashProvider")
-            .contains("built-in " + TestBuiltInProvider.class.getName());
+        assertThat(p.message()).contains(clash.toString()).contains("built-in");
       });
+      assertThat(loaded.problems().get(0).subject()).isEqualTo("test-builtin");
+      assertThat(loaded.problems().get(0).message()).contains("test.clash.ClashProvider")
+          .contains("built-in " + TestBuiltInProvider.class.getName());
+      assertThat(loaded.problems().get(1).subject()).isEqualTo("ddim");
+      assertThat(loaded.problems().get(1).message()).contains("test.clash.DdimProvider")
+          .contains("built-in io.diffuse4j.schedulers.BuiltInSchedulers$Ddim");
+      // the built-in ddim is the one Guice binds, next to the plugin's own scheduler
+      Map<String, SchedulerProvider> map =
+          Guice.createInjector(new SchedulersModule(), loaded.module()).getInstance(SCHEDULER_MAP);
+      assertThat(map.get("ddim").getClass().getClassLoader()).isSameAs(SchedulersModule.class.getClassLoader());
+      assertThat(map).containsKeys("ddim", "plugin-own", "plugin-good");
     }
   }
 
@@ -245,6 +258,32 @@ class PluginLoaderTest {
   }
 
   @Test
+  void throwingPluginConstructorSkipsThatPluginOnly() throws IOException {
+    Path bad = jars.jar(dir, "badplugin.jar", "test.badplugin", Map.of(
+        PLUGIN, List.of("test.badplugin.BoomPlugin"), SCHEDULER, List.of("test.badplugin.SoloProvider")));
+    only();
+    try (LoadedPlugins loaded = PluginLoader.load(dir)) {
+      assertThat(loaded.schedulerNames()).containsExactly("plugin-solo", "plugin-half", "plugin-quarter");
+      assertThat(loaded.problems()).singleElement().satisfies(p -> {
+        assertThat(p.kind()).isEqualTo(Kind.PROVIDER_FAILED);
+        assertThat(p.subject()).isEqualTo("test.badplugin.BoomPlugin");
+        assertThat(p.message()).contains(bad.toString()).contains("plugin constructor exploded");
+      });
+    }
+  }
+
+  @Test
+  void providerListedBothWaysIsRegisteredOnce() throws IOException {
+    jars.jar(dir, "both.jar", "test.both", Map.of(
+        PLUGIN, List.of("test.both.BothPlugin"), SCHEDULER, List.of("test.both.BothProvider")));
+    try (LoadedPlugins loaded = PluginLoader.load(dir)) {
+      assertThat(loaded.problems()).isEmpty();
+      assertThat(loaded.schedulerNames()).containsExactly("plugin-both");
+      assertThat(loaded.plugins()).extracting(LoadedPlugin::name).containsExactly("both-plugin");
+    }
+  }
+
+  @Test
   void closeClosesTheJarsOnce() throws IOException {
     only();
     LoadedPlugins loaded = PluginLoader.load(dir);
@@ -253,6 +292,11 @@ class PluginLoaderTest {
     loaded.close();
     loaded.close();
     assertThat(loader.findResource("test/only/HalfProvider.class")).isNull();
+    // a plugin class first needed after close fails with a message that names the mistake
+    assertThatThrownBy(() -> loader.loadClass("test.only.FactorScheduler"))
+        .isInstanceOf(ClassNotFoundException.class)
+        .hasMessageContaining("was already closed")
+        .hasMessageContaining(dir.resolve("only.jar").toString());
     assertThat(loaded.requireNoProblems()).isSameAs(loaded);
   }
 }

@@ -103,6 +103,7 @@ final class TestPluginSources {
     // clash.jar: takes a built-in's name
     s.put("test.clash.FactorScheduler", scheduler("test.clash"));
     s.put("test.clash.ClashProvider", provider("test.clash", "ClashProvider", "test-builtin", 1f, ""));
+    s.put("test.clash.DdimProvider", provider("test.clash", "DdimProvider", "ddim", 1f, ""));
     s.put("test.clash.OwnProvider", provider("test.clash", "OwnProvider", "plugin-own", 1f, ""));
     // twin1.jar and twin2.jar: both claim plugin-twin
     s.put("test.twin1.FactorScheduler", scheduler("test.twin1"));
@@ -124,6 +125,34 @@ final class TestPluginSources {
           public Module module() {
             return b -> { throw new IllegalStateException("configure exploded"); };
           }
+        }
+        """);
+    // badplugin.jar: a DiffusionPlugin whose constructor throws, next to a working bare provider
+    s.put("test.badplugin.FactorScheduler", scheduler("test.badplugin"));
+    s.put("test.badplugin.SoloProvider", provider("test.badplugin", "SoloProvider", "plugin-solo", 1f, ""));
+    s.put("test.badplugin.BoomPlugin", """
+        package test.badplugin;
+
+        import io.diffuse4j.plugins.DiffusionPlugin;
+
+        public final class BoomPlugin implements DiffusionPlugin {
+          public BoomPlugin() { throw new IllegalStateException("plugin constructor exploded"); }
+          public String name() { return "boom-plugin"; }
+        }
+        """);
+    // both.jar: a provider returned by a DiffusionPlugin and also listed as a service: registered once
+    s.put("test.both.FactorScheduler", scheduler("test.both"));
+    s.put("test.both.BothProvider", provider("test.both", "BothProvider", "plugin-both", 1f, ""));
+    s.put("test.both.BothPlugin", """
+        package test.both;
+
+        import io.diffuse4j.api.scheduler.SchedulerProvider;
+        import io.diffuse4j.plugins.DiffusionPlugin;
+        import java.util.List;
+
+        public final class BothPlugin implements DiffusionPlugin {
+          public String name() { return "both-plugin"; }
+          public List<SchedulerProvider> schedulers() { return List.of(new BothProvider()); }
         }
         """);
     return s;

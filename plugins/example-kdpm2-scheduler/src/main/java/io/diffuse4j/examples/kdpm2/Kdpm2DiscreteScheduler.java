@@ -4,6 +4,8 @@ import io.diffuse4j.api.scheduler.Scheduler;
 import io.diffuse4j.api.scheduler.SchedulerConfig;
 import io.diffuse4j.api.scheduler.StepContext;
 import io.diffuse4j.api.tensor.FloatTensor;
+import io.diffuse4j.schedulers.ConfigReader;
+import io.diffuse4j.schedulers.SchedulerMath;
 import java.util.Arrays;
 
 /**
@@ -38,20 +40,19 @@ public final class Kdpm2DiscreteScheduler implements Scheduler {
   private float[] firstOrderSample;
 
   /**
-   * A scheduler for {@code settings}; {@code config} is what {@link #config()} returns.
+   * A scheduler from a config of any class: the keys this class knows are read (diffusers'
+   * defaults for the missing ones), the others are kept in {@link #config()}.
+   *
+   * @throws IllegalArgumentException naming key and value when the config is refused
    */
-  public Kdpm2DiscreteScheduler(Kdpm2Settings settings, SchedulerConfig config) {
-    this.settings = settings;
-    this.config = config;
-    this.alphasCumprod = Kdpm2Math.alphasCumprod(Kdpm2Math.betas(settings));
+  public Kdpm2DiscreteScheduler(SchedulerConfig source) {
+    ConfigReader r = new ConfigReader(source, Kdpm2Settings.CLASS_NAME);
+    this.settings = Kdpm2Settings.read(r);
+    this.config = r.effectiveConfig();
+    this.alphasCumprod = SchedulerMath.cumprod(SchedulerMath.betas(settings.betaSchedule(),
+        settings.numTrainTimesteps(), settings.betaStart(), settings.betaEnd(), settings.trainedBetas()));
     // diffusers runs set_timesteps(num_train_timesteps) in __init__; it is what a run starts from.
     setTimesteps(settings.numTrainTimesteps());
-  }
-
-  /** A scheduler from a config of any class (its other keys kept). */
-  public static Kdpm2DiscreteScheduler fromConfig(SchedulerConfig config) {
-    Kdpm2Settings s = Kdpm2Settings.from(config);
-    return new Kdpm2DiscreteScheduler(s, s.toConfig(config));
   }
 
   @Override
@@ -82,21 +83,32 @@ public final class Kdpm2DiscreteScheduler implements Scheduler {
           + "num_train_timesteps (" + n + "), got " + numInferenceSteps);
     }
     // Timesteps as float32 (diffusers' np.float32 arrays) unless the sigma schedule makes them float64.
-    double[] ts = Kdpm2Math.spacedTimesteps(settings.timestepSpacing(), n, numInferenceSteps, settings.stepsOffset());
+    double[] ts = spacedTimesteps(numInferenceSteps);
     float[] trainSigmas = Kdpm2Math.trainSigmas(alphasCumprod);
     float[] logSigmas = Kdpm2Math.log(trainSigmas);
-    double[] sig = Kdpm2Math.interpolate(ts, trainSigmas);
+    double[] logSigmas64 = new double[n];
+    double[] trainSigmas64 = new double[n];
+    double[] positions = new double[n];
+    for (int i = 0; i < n; i++) {
+      logSigmas64[i] = logSigmas[i];
+      trainSigmas64[i] = trainSigmas[i];
+      positions[i] = i;
+    }
+    double[] sig = new double[ts.length];
+    for (int i = 0; i < ts.length; i++) {
+      sig[i] = SchedulerMath.interp(ts[i], positions, trainSigmas64);
+    }
     if (settings.useKarrasSigmas()) {
-      sig = Kdpm2Math.karrasSigmas(sig[sig.length - 1], sig[0], numInferenceSteps);
+      sig = SchedulerMath.karrasSigmas(sig[sig.length - 1], sig[0], numInferenceSteps);
       ts = new double[sig.length];
       for (int i = 0; i < sig.length; i++) {
-        ts[i] = Math.rint(Kdpm2Math.sigmaToT(sig[i], logSigmas));
+        ts[i] = Math.rint(SchedulerMath.sigmaToT(sig[i], logSigmas64));
       }
     } else if (settings.useExponentialSigmas()) {
       sig = Kdpm2Math.exponentialSigmas(sig[sig.length - 1], sig[0], numInferenceSteps);
       ts = new double[sig.length];
       for (int i = 0; i < sig.length; i++) {
-        ts[i] = Kdpm2Math.sigmaToT(sig[i], logSigmas);
+        ts[i] = SchedulerMath.sigmaToT(sig[i], logSigmas64);
       }
     }
     int steps = sig.length;
@@ -127,6 +139,25 @@ public final class Kdpm2DiscreteScheduler implements Scheduler {
     beginIndex = -1;
   }
 
+  /** diffusers' spacing: linspace keeps fractional float32 timesteps, leading/trailing are whole. */
+  private double[] spacedTimesteps(int steps) {
+    int n = settings.numTrainTimesteps();
+    if (settings.timestepSpacing().equals("linspace")) {
+      double[] l = SchedulerMath.npLinspace(0, n - 1, steps);
+      double[] ts = new double[steps];
+      for (int i = 0; i < steps; i++) {
+        ts[i] = (float) l[steps - 1 - i];
+      }
+      return ts;
+    }
+    long[] whole = SchedulerMath.spacedTimesteps(settings.timestepSpacing(), n, steps, settings.stepsOffset());
+    double[] ts = new double[whole.length];
+    for (int i = 0; i < ts.length; i++) {
+      ts[i] = whole[i];
+    }
+    return ts;
+  }
+
   /** [x0, x1, x1, x2, x2, ..., x_last, x_last, x_last]: diffusers' cat(x[:1], x[1:].repeat_interleave(2), x[-1:]). */
   private static float[] interleave(float[] x) {
     float[] out = new float[2 * x.length];
@@ -146,7 +177,7 @@ public final class Kdpm2DiscreteScheduler implements Scheduler {
 
   @Override
   public void setBeginIndex(int beginIndex) {
-    if (beginIndex < 0 || beginIndex >= timesteps.length) {
+    if (beginIndex < 0 || beginIndex > timesteps.length) {
       throw new IllegalArgumentException(Kdpm2Settings.CLASS_NAME + ": begin index " + beginIndex
           + " is outside the " + timesteps.length + " timesteps");
     }

@@ -41,6 +41,10 @@ public final class Kdpm2KarrasSchedulerProvider implements SchedulerProvider {
 
   @Override
   public Scheduler create(SchedulerConfig config) {
-    return Kdpm2DiscreteScheduler.fromConfig(SchedulerProviders.withOverrides(config, overrides()));
+    SchedulerConfig c = config.withClassName(Kdpm2Settings.CLASS_NAME);
+    for (Map.Entry<String, Object> e : overrides().entrySet()) {
+      c = c.with(e.getKey(), e.getValue());
+    }
+    return new Kdpm2DiscreteScheduler(c);
   }
 }

@@ -3,6 +3,7 @@ package io.diffuse4j.examples.kdpm2;
 import io.diffuse4j.api.scheduler.Scheduler;
 import io.diffuse4j.api.scheduler.SchedulerConfig;
 import io.diffuse4j.api.scheduler.SchedulerProvider;
+import java.util.Map;
 
 /**
  * Registers {@link Kdpm2DiscreteScheduler} as {@code kdpm2}: the plugin's entry, listed in
@@ -38,6 +39,10 @@ public final class Kdpm2SchedulerProvider implements SchedulerProvider {
 
   @Override
   public Scheduler create(SchedulerConfig config) {
-    return Kdpm2DiscreteScheduler.fromConfig(SchedulerProviders.withOverrides(config, overrides()));
+    SchedulerConfig c = config.withClassName(Kdpm2Settings.CLASS_NAME);
+    for (Map.Entry<String, Object> e : overrides().entrySet()) {
+      c = c.with(e.getKey(), e.getValue());
+    }
+    return new Kdpm2DiscreteScheduler(c);
   }
 }
