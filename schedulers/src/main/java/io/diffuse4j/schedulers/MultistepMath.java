@@ -217,9 +217,9 @@ final class MultistepMath {
         }
       }
       if (m[p][k] == 0f) {
-        throw new IllegalArgumentException("UniPCMultistepScheduler: the UniPC coefficient system is singular (diffusers'"
-            + " torch.linalg.solve fails too): the schedule repeats a timestep; use another sigma schedule or"
-            + " fewer steps");
+        throw new IllegalArgumentException("UniPCMultistepScheduler: the UniPC coefficient system is singular"
+            + " (diffusers' torch.linalg.solve fails too): the schedule repeats a timestep; use another sigma"
+            + " schedule or fewer steps");
       }
       float[] tmp = m[p];
       m[p] = m[k];

@@ -14,7 +14,11 @@ import java.util.Set;
  * UniC corrector of any order (usually 1 to 3), {@code bh1}/{@code bh2} B(h) choices, data
  * ({@code predict_x0}) or noise prediction, {@code lower_order_final}, {@code disable_corrector},
  * Karras, exponential and flow sigmas and {@code final_sigmas_type}. Deterministic: it draws no
- * noise.
+ * noise. Like diffusers, {@code solver_type=bh1} with {@code final_sigmas_type=zero} gives NaN at
+ * the last step (B(h) is infinite there); use {@code sigma_min} or {@code bh2} with bh1 models.
+ * Configurations diffusers refuses (unknown solver or prediction types, several sigma schedules,
+ * {@code solver_p}, {@code use_dynamic_shifting} without a {@code mu}, schedules that repeat a
+ * timestep so that diffusers runs past the end) throw {@link IllegalArgumentException}.
  *
  * <pre>{@code
  * Scheduler s = new UniPcMultistepScheduler(SchedulerConfig.of("UniPCMultistepScheduler",

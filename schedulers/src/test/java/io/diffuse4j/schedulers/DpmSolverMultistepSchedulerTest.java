@@ -83,7 +83,8 @@ class DpmSolverMultistepSchedulerTest {
   @Test
   void fromUniPcConfigMapsTheSolverTypeLikeDiffusers() {
     UniPcMultistepScheduler u = new UniPcMultistepScheduler(SchedulerConfig.of("UniPCMultistepScheduler", SD));
-    DpmSolverMultistepScheduler d = new DpmSolverMultistepScheduler(u.config().withClassName("DPMSolverMultistepScheduler"));
+    DpmSolverMultistepScheduler d =
+        new DpmSolverMultistepScheduler(u.config().withClassName("DPMSolverMultistepScheduler"));
     assertThat(d.config().get("solver_type")).isEqualTo("midpoint");
     assertThat(d.config().get("disable_corrector")).isNotNull();
   }
