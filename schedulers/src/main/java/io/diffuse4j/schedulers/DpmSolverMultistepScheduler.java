@@ -372,11 +372,13 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
           + " use fewer steps or another sigma schedule, or call setTimesteps again for a new run");
     }
     batch = sample.rank() > 0 && sample.dim(0) > 0 ? sample.dim(0) : 1;
+    // 1. lower the order at the end of short runs (and always for the last step to a zero sigma)
     int len = timesteps.length;
     boolean lowerFinal = stepIndex == len - 1
         && (eulerAtFinal || (lowerOrderFinal && len < 15) || "zero".equals(finalSigmasType));
     boolean lowerSecond = stepIndex == len - 2 && lowerOrderFinal && len < 15;
 
+    // 2. the model output as x0 (DPM-Solver++) or epsilon (DPM-Solver), kept in the history
     float[] x = sample.data();
     float[] m = convertModelOutput(mo, x);
     for (int i = 0; i < solverOrder - 1; i++) {
@@ -384,6 +386,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
     }
     modelOutputs[solverOrder - 1] = m;
 
+    // 3. the SDE variants draw their noise before choosing the order, every step
     float[] noise = null;
     if (algorithmType.startsWith("sde-")) {
       if (context == null || context.noise() == null) {
@@ -394,6 +397,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
       noise = z.data();
     }
 
+    // 4. the multistep update of the order the history allows (arXiv:2211.01095, Algorithm 2 and eq. (9))
     float[] prev;
     if (solverOrder == 1 || lowerOrderNums < 1 || lowerFinal) {
       prev = firstOrderUpdate(m, x, noise);

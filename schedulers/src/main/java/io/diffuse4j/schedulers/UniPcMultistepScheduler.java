@@ -347,6 +347,7 @@ public final class UniPcMultistepScheduler implements Scheduler {
           + " use fewer steps or another sigma schedule, or call setTimesteps again for a new run");
     }
     batch = sample.rank() > 0 && sample.dim(0) > 0 ? sample.dim(0) : 1;
+    // 1. UniC corrects the sample of the previous step with this model output (unless disabled)
     boolean useCorrector = stepIndex > 0 && !disableCorrector.contains(stepIndex - 1) && lastSample != null;
 
     float[] x = sample.data();
@@ -354,11 +355,13 @@ public final class UniPcMultistepScheduler implements Scheduler {
     if (useCorrector) {
       x = correct(converted, lastSample, x, thisOrder);
     }
+    // 2. history of model outputs
     for (int i = 0; i < solverOrder - 1; i++) {
       modelOutputs[i] = modelOutputs[i + 1];
     }
     modelOutputs[solverOrder - 1] = converted;
 
+    // 3. UniP predicts the next sample with the order the history (and lower_order_final) allows
     int order = lowerOrderFinal ? Math.min(solverOrder, timesteps.length - stepIndex) : solverOrder;
     thisOrder = Math.min(order, lowerOrderNums + 1);
     lastSample = x;
