@@ -116,7 +116,7 @@ public final class UniPcMultistepScheduler implements Scheduler {
     this.finalSigmasType = r.choice("final_sigmas_type", "zero", "zero", "sigma_min");
     boolean zeroSnr = r.bool("rescale_betas_zero_snr", false);
     boolean dynamicShifting = r.bool("use_dynamic_shifting", false);
-    r.choice("time_shift_type", "exponential", "exponential", "linear");
+    r.keep("time_shift_type", "exponential");
     this.sigmaMinConfig = r.optNumber("sigma_min");
     this.sigmaMaxConfig = r.optNumber("sigma_max");
     this.shiftTerminal = r.optNumber("shift_terminal");

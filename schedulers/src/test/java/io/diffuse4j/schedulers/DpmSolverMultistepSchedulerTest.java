@@ -142,8 +142,7 @@ class DpmSolverMultistepSchedulerTest {
       "beta_schedule|cubic|beta_schedule",
       "use_beta_sigmas|true|use_beta_sigmas",
       "algorithm_type|dpmsolver|final_sigmas_type",
-      "algorithm_type|deis|final_sigmas_type",
-      "variance_type|fixed|variance_type"})
+      "algorithm_type|deis|final_sigmas_type"})
   void refusesWhatDiffusersRefuses(String key, String value, String named) {
     Object v = switch (value) {
       case "true" -> Boolean.TRUE;
