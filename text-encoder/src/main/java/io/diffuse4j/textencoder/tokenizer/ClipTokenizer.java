@@ -28,7 +28,10 @@ import java.util.regex.Pattern;
  * <p>{@link #load(Path)} reads a tokenizer folder: {@code tokenizer.json} when present, otherwise
  * {@code vocab.json} + {@code merges.txt} (what SD exports ship), plus the optional
  * {@code tokenizer_config.json} / {@code special_tokens_map.json} for {@code pad_token} (SD 1.x pads
- * with {@code <|endoftext|>}, SD 2.x with {@code !}) and {@code model_max_length} (77). Prompts are
+ * with {@code <|endoftext|>}, SD 2.x with {@code !}) and {@code model_max_length} (77); a
+ * closed-vocabulary model can set {@code "report_unknown_words": true} in
+ * {@code tokenizer_config.json} to have {@link TokenizedPrompt#unknownWords()} filled (as
+ * {@link TokenizerOptions#reportUnknownWords()} does). Prompts are
  * truncated with the end token kept last, then padded. DJL is kept offline: its telemetry and
  * downloads are switched off through {@code OPT_OUT_TRACKING=true} and {@code ai.djl.offline=true}
  * (system properties, set only where neither the property nor its environment variable is set).
@@ -176,7 +179,8 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
                 + empty.length + " ids): its post_processor must be CLIP's RobertaProcessing");
       }
       return new ClipTokenizer(hf, ClipTextCleaner.create(), Set.copyOf(wholeWords), maxLength,
-          (int) empty[0], (int) empty[1], padId, options.reportUnknownWords(), source);
+          (int) empty[0], (int) empty[1], padId,
+          options.reportUnknownWords() || specials.reportUnknownWords(), source);
     } catch (RuntimeException e) {
       hf.close();
       throw e;
@@ -293,7 +297,8 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
   }
 
   /** bos/eos/unk/pad and model_max_length from tokenizer_config.json and special_tokens_map.json. */
-  private record SpecialTokens(String start, String end, String unk, String pad, String padSource, int maxLength) {
+  private record SpecialTokens(
+      String start, String end, String unk, String pad, String padSource, int maxLength, boolean reportUnknownWords) {
 
     static SpecialTokens read(Path dir) {
       Path configFile = dir.resolve("tokenizer_config.json");
@@ -320,7 +325,8 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
         // transformers writes 1e30 for "no limit": the CLIP text encoder still reads 77 positions
         maxLength = length.asDouble() > 1_000_000 ? DEFAULT_MAX_LENGTH : length.asInt();
       }
-      return new SpecialTokens(start, end, unk, pad, padSource, maxLength);
+      boolean report = config.path("report_unknown_words").asBoolean(false);
+      return new SpecialTokens(start, end, unk, pad, padSource, maxLength, report);
     }
 
     private static JsonNode optionalJson(Path file) {

@@ -152,6 +152,13 @@ class ClipTokenizerTest {
     try (ClipTokenizer quiet = ClipTokenizer.load(dir)) {
       assertThat(quiet.tokenize("a purple circle").unknownWords()).isEmpty();
     }
+    Path flagged = Files.createDirectory(temp.resolve("flagged"));
+    Files.copy(dir.resolve("vocab.json"), flagged.resolve("vocab.json"));
+    Files.copy(dir.resolve("merges.txt"), flagged.resolve("merges.txt"));
+    Files.writeString(flagged.resolve("tokenizer_config.json"), "{\"report_unknown_words\": true}");
+    try (ClipTokenizer fromConfig = ClipTokenizer.load(flagged)) {
+      assertThat(fromConfig.tokenize("a purple circle").unknownWords()).containsExactly("purple");
+    }
   }
 
   private static int id(JsonNode vocab, String word) {
