@@ -103,6 +103,8 @@ PROMPTS = [
     "\x80\x93 c1 controls \x9c",
     "ﬁ\u0301 &nbsp x &copy 2020 AT&T",
     "✓ check ★ star ♥ heart",
+    "fÃ cil Ã\xa0 la carte",
+    "first &amp; line\n<b>second</b> &EACUTE;\nthird &AMP;",
 ]
 
 cases = []
