@@ -122,6 +122,15 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
       tree.putNull("normalizer");
       tree.putNull("truncation");
       tree.putNull("padding");
+      for (JsonNode pre : tree.path("pre_tokenizer").path("pretokenizers")) {
+        JsonNode pattern = pre.path("pattern");
+        if ("Split".equals(pre.path("type").asText()) && pattern.isObject()) {
+          String regex = pattern.path("Regex").asText();
+          if (regex.contains("'s|'t|") && !regex.contains("'\u017f")) {
+            ((ObjectNode) pattern).put("Regex", regex.replace("'s|'t|", "'s|'\u017f|'t|"));
+          }
+        }
+      }
       json = ClipTokenizerFiles.toJson(tree);
       vocab = new HashMap<>(ClipTokenizerFiles.vocabFromNode(model.path("vocab"), tokenizerJson));
       for (JsonNode added : node.path("added_tokens")) {
@@ -139,7 +148,8 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
       vocab = ClipTokenizerFiles.readVocab(vocabFile);
       List<String> merges = ClipTokenizerFiles.readMerges(mergesFile);
       json = ClipTokenizerFiles.tokenizerJsonText(
-          vocab, merges, specials.start, specials.end, specials.unk, vocabFile, false);
+          vocab, merges, specials.start, specials.end, specials.unk, vocabFile, false)
+          .replace(ClipTokenizerFiles.SPLIT_REGEX, ClipTokenizerFiles.SPLIT_REGEX.replace("'s|'t|", "'s|'\u017f|'t|"));
       source = vocabFile + " + " + mergesFile;
     }
 
@@ -217,7 +227,17 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
     if (closed) {
       throw new IllegalStateException("this ClipTokenizer (" + source + ") is closed: load it again");
     }
-    return toInts(hfTokenizer.encode(cleaner.clean(prompt)).getIds());
+    return toInts(hfTokenizer.encode(prepare(prompt)).getIds());
+  }
+
+  /**
+   * CLIP's clean-up, plus two quirks of its case-insensitive word regex (Python {@code regex}
+   * module) that a case-sensitive split does not have: U+0345 (combining ypogegrammeni, whose
+   * case partner is a letter) matches no alternative and is skipped, like a space; and
+   * {@code 's} also matches an apostrophe with U+017F (long s), handled in the split regex.
+   */
+  private String prepare(String prompt) {
+    return cleaner.clean(prompt).replace('\u0345', ' ');
   }
 
   @Override
@@ -228,7 +248,7 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
     if (prompt == null) {
       throw new IllegalArgumentException("prompt is null: pass \"\" for an empty prompt");
     }
-    String text = cleaner.clean(prompt);
+    String text = prepare(prompt);
     Encoding encoding = hfTokenizer.encode(text);
     long[] all = encoding.getIds();
     int[] ids = new int[maxLength];
