@@ -32,7 +32,9 @@ import java.util.regex.Pattern;
  * closed-vocabulary model can set {@code "report_unknown_words": true} in
  * {@code tokenizer_config.json} to have {@link TokenizedPrompt#unknownWords()} filled (as
  * {@link TokenizerOptions#reportUnknownWords()} does). Prompts are
- * truncated with the end token kept last, then padded. DJL is kept offline: its telemetry and
+ * truncated with the end token kept last, then padded. The text clean-up and the word split are
+ * always CLIP's (a {@code tokenizer.json}'s normalizer and pre_tokenizer are replaced); its BPE
+ * model, added tokens and post-processor are used as they are. DJL is kept offline: its telemetry and
  * downloads are switched off through {@code OPT_OUT_TRACKING=true} and {@code ai.djl.offline=true}
  * (system properties, set only where neither the property nor its environment variable is set).
  *
@@ -122,15 +124,8 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
       tree.putNull("normalizer");
       tree.putNull("truncation");
       tree.putNull("padding");
-      for (JsonNode pre : tree.path("pre_tokenizer").path("pretokenizers")) {
-        JsonNode pattern = pre.path("pattern");
-        if ("Split".equals(pre.path("type").asText()) && pattern.isObject()) {
-          String regex = pattern.path("Regex").asText();
-          if (regex.contains("'s|'t|") && !regex.contains("'\u017f")) {
-            ((ObjectNode) pattern).put("Regex", regex.replace("'s|'t|", "'s|'\u017f|'t|"));
-          }
-        }
-      }
+      // CLIP's word split, whatever the file says (older CLIPTokenizerFast files had GPT-2's)
+      tree.set("pre_tokenizer", clipPreTokenizer());
       json = ClipTokenizerFiles.toJson(tree);
       vocab = new HashMap<>(ClipTokenizerFiles.vocabFromNode(model.path("vocab"), tokenizerJson));
       for (JsonNode added : node.path("added_tokens")) {
@@ -147,9 +142,8 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
       }
       vocab = ClipTokenizerFiles.readVocab(vocabFile);
       List<String> merges = ClipTokenizerFiles.readMerges(mergesFile);
-      json = ClipTokenizerFiles.tokenizerJsonText(
-          vocab, merges, specials.start, specials.end, specials.unk, vocabFile, false)
-          .replace(ClipTokenizerFiles.SPLIT_REGEX, ClipTokenizerFiles.SPLIT_REGEX.replace("'s|'t|", "'s|'\u017f|'t|"));
+      json = ClipTokenizerFiles.tokenizerJsonText(vocab, merges, specials.start, specials.end, specials.unk,
+          vocabFile, false, exactSplit(ClipTokenizerFiles.SPLIT_REGEX));
       source = vocabFile + " + " + mergesFile;
     }
 
@@ -195,6 +189,27 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
       hf.close();
       throw e;
     }
+  }
+
+  private static ObjectNode clipPreTokenizer() {
+    ObjectNode pre = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    pre.put("type", "Sequence");
+    ObjectNode split = pre.putArray("pretokenizers").addObject();
+    split.put("type", "Split");
+    split.putObject("pattern").put("Regex", exactSplit(ClipTokenizerFiles.SPLIT_REGEX));
+    split.put("behavior", "Removed");
+    split.put("invert", true);
+    ObjectNode byteLevel = ((com.fasterxml.jackson.databind.node.ArrayNode) pre.get("pretokenizers")).addObject();
+    byteLevel.put("type", "ByteLevel");
+    byteLevel.put("add_prefix_space", false);
+    byteLevel.put("trim_offsets", true);
+    byteLevel.put("use_regex", false);
+    return pre;
+  }
+
+  /** CLIP's split is case-insensitive: its {@code 's} also takes an apostrophe with U+017F (long s). */
+  private static String exactSplit(String regex) {
+    return regex.contains("'s|'t|") && !regex.contains("'\u017f") ? regex.replace("'s|'t|", "'s|'\u017f|'t|") : regex;
   }
 
   @Override
