@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -106,46 +107,11 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
     }
     SpecialTokens specials = SpecialTokens.read(tokenizerDir);
     Path tokenizerJson = tokenizerDir.resolve("tokenizer.json");
-    String json;
-    Map<String, Integer> vocab;
-    String source;
-    if (Files.isRegularFile(tokenizerJson)) {
-      JsonNode node = ClipTokenizerFiles.readJson(tokenizerJson, "a Hugging Face tokenizer.json, or delete it"
-          + " and provide vocab.json and merges.txt");
-      JsonNode model = node.path("model");
-      if (!node.isObject() || !"BPE".equals(model.path("type").asText()) || !model.path("vocab").isObject()) {
-        throw new IllegalArgumentException(
-            tokenizerJson + " has no BPE model with a vocab (model.type must be \"BPE\"): it is not a CLIP"
-                + " tokenizer; delete it and provide vocab.json and merges.txt");
-      }
-      ObjectNode tree = (ObjectNode) node;
-      // The Java cleaner reproduces CLIP's own clean-up (ftfy, html, whitespace, lower); the fast
-      // tokenizer's normaliser would redo part of it in a slightly different order.
-      tree.putNull("normalizer");
-      tree.putNull("truncation");
-      tree.putNull("padding");
-      // CLIP's word split, whatever the file says (older CLIPTokenizerFast files had GPT-2's)
-      tree.set("pre_tokenizer", clipPreTokenizer());
-      json = ClipTokenizerFiles.toJson(tree);
-      vocab = new HashMap<>(ClipTokenizerFiles.vocabFromNode(model.path("vocab"), tokenizerJson));
-      for (JsonNode added : node.path("added_tokens")) {
-        vocab.putIfAbsent(added.path("content").asText(), added.path("id").asInt());
-      }
-      source = tokenizerJson.toString();
-    } else {
-      Path vocabFile = tokenizerDir.resolve("vocab.json");
-      Path mergesFile = tokenizerDir.resolve("merges.txt");
-      if (!Files.isRegularFile(vocabFile) || !Files.isRegularFile(mergesFile)) {
-        throw new IllegalArgumentException(
-            tokenizerDir + " has no tokenizer.json and no " + (Files.isRegularFile(vocabFile) ? "merges.txt" : "vocab.json")
-                + ": copy the model's tokenizer/ folder (tokenizer.json, or vocab.json and merges.txt)");
-      }
-      vocab = ClipTokenizerFiles.readVocab(vocabFile);
-      List<String> merges = ClipTokenizerFiles.readMerges(mergesFile);
-      json = ClipTokenizerFiles.tokenizerJsonText(vocab, merges, specials.start, specials.end, specials.unk,
-          vocabFile, false, exactSplit(ClipTokenizerFiles.SPLIT_REGEX));
-      source = vocabFile + " + " + mergesFile;
-    }
+    Definition def = Files.isRegularFile(tokenizerJson)
+        ? fromTokenizerJson(tokenizerJson)
+        : fromVocabAndMerges(tokenizerDir, specials);
+    Map<String, Integer> vocab = def.vocab();
+    String source = def.source();
 
     String padToken = options.padToken().orElse(specials.pad);
     Integer padId = vocab.get(padToken);
@@ -157,7 +123,7 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
     }
     int maxLength = options.maxLength().orElse(specials.maxLength);
 
-    Set<String> wholeWords = new java.util.HashSet<>();
+    Set<String> wholeWords = new HashSet<>();
     for (String token : vocab.keySet()) {
       if (token.endsWith("</w>")) {
         wholeWords.add(token);
@@ -167,7 +133,7 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
     HuggingFaceTokenizer hf;
     try {
       hf = HuggingFaceTokenizer.newInstance(
-          new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+          new ByteArrayInputStream(def.json().getBytes(StandardCharsets.UTF_8)),
           Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false"));
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException(
@@ -189,6 +155,48 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
       hf.close();
       throw e;
     }
+  }
+
+  /** The tokenizer.json text DJL gets, the vocabulary (added tokens included) and where it came from. */
+  private record Definition(String json, Map<String, Integer> vocab, String source) {}
+
+  private static Definition fromTokenizerJson(Path tokenizerJson) {
+    JsonNode node = ClipTokenizerFiles.readJson(tokenizerJson, "a Hugging Face tokenizer.json, or delete it"
+        + " and provide vocab.json and merges.txt");
+    JsonNode model = node.path("model");
+    if (!node.isObject() || !"BPE".equals(model.path("type").asText()) || !model.path("vocab").isObject()) {
+      throw new IllegalArgumentException(
+          tokenizerJson + " has no BPE model with a vocab (model.type must be \"BPE\"): it is not a CLIP"
+              + " tokenizer; delete it and provide vocab.json and merges.txt");
+    }
+    ObjectNode tree = (ObjectNode) node;
+    // The Java cleaner reproduces CLIP's own clean-up (ftfy, html, whitespace, lower); the fast
+    // tokenizer's normaliser would redo part of it in a slightly different order.
+    tree.putNull("normalizer");
+    tree.putNull("truncation");
+    tree.putNull("padding");
+    // CLIP's word split, whatever the file says (older CLIPTokenizerFast files had GPT-2's)
+    tree.set("pre_tokenizer", clipPreTokenizer());
+    Map<String, Integer> vocab = new HashMap<>(ClipTokenizerFiles.vocabFromNode(model.path("vocab"), tokenizerJson));
+    for (JsonNode added : node.path("added_tokens")) {
+      vocab.putIfAbsent(added.path("content").asText(), added.path("id").asInt());
+    }
+    return new Definition(ClipTokenizerFiles.toJson(tree), vocab, tokenizerJson.toString());
+  }
+
+  private static Definition fromVocabAndMerges(Path dir, SpecialTokens specials) {
+    Path vocabFile = dir.resolve("vocab.json");
+    Path mergesFile = dir.resolve("merges.txt");
+    if (!Files.isRegularFile(vocabFile) || !Files.isRegularFile(mergesFile)) {
+      throw new IllegalArgumentException(
+          dir + " has no tokenizer.json and no " + (Files.isRegularFile(vocabFile) ? "merges.txt" : "vocab.json")
+              + ": copy the model's tokenizer/ folder (tokenizer.json, or vocab.json and merges.txt)");
+    }
+    Map<String, Integer> vocab = ClipTokenizerFiles.readVocab(vocabFile);
+    List<String> merges = ClipTokenizerFiles.readMerges(mergesFile);
+    String json = ClipTokenizerFiles.tokenizerJsonText(vocab, merges, specials.start, specials.end, specials.unk,
+        vocabFile, false, exactSplit(ClipTokenizerFiles.SPLIT_REGEX));
+    return new Definition(json, vocab, vocabFile + " + " + mergesFile);
   }
 
   private static ObjectNode clipPreTokenizer() {
