@@ -106,15 +106,17 @@ public final class Diffusion {
       return this;
     }
 
-    /** The scheduler catalogue this configuration sees (built-ins and plugins), without loading a model. */
+    /**
+     * The scheduler catalogue this configuration sees (built-ins and plugins), without loading a
+     * model. Plugin jars stay open for as long as the JVM runs, since the catalogue creates
+     * schedulers from their classes; use {@link #load()} for a pipeline that releases them on close.
+     */
     public Schedulers schedulers() {
-      try (LoadedPlugins plugins = loadPlugins()) {
-        return injector(plugins).getInstance(Schedulers.class);
-      }
+      return injector(loadPlugins()).getInstance(Schedulers.class);
     }
 
     private LoadedPlugins loadPlugins() {
-      LoadedPlugins plugins = pluginDir == null ? LoadedPlugins.none() : PluginLoader.load(pluginDir);
+      LoadedPlugins plugins = pluginDir == null ? LoadedPlugins.empty() : PluginLoader.load(pluginDir);
       plugins.problems().forEach(p -> warnings.accept("warning: " + p));
       return plugins;
     }

@@ -117,8 +117,19 @@ public final class OnnxTextEncoder implements TextEncoder {
     return model;
   }
 
+  /** Closes the session and the tokenizer's native handle. */
   @Override
   public void close() {
-    model.close();
+    try {
+      model.close();
+    } finally {
+      if (tokenizer instanceof AutoCloseable c) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          throw new io.diffuse4j.api.pipeline.DiffusionException("Could not close the tokenizer: " + e.getMessage(), e);
+        }
+      }
+    }
   }
 }

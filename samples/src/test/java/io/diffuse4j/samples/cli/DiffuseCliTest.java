@@ -1,0 +1,86 @@
+package io.diffuse4j.samples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.diffuse4j.pipelines.image.PngWriter;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class DiffuseCliTest {
+
+  static final String MODEL = Path.of("..", "test-models", "sd15-tiny").toAbsolutePath().normalize().toString();
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    CommandLine cl = DiffuseCli.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void generateWritesReproduciblePngsWithParameters(@TempDir Path dir) throws Exception {
+    Path a = dir.resolve("a.png");
+    Path b = dir.resolve("b.png");
+    Run r = run("generate", "--model", MODEL, "--prompt", "x", "--steps", "3", "--scheduler", "ddim", "--seed", "5",
+        "--output", a.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("a.png");
+    assertThat(r.err()).contains("3/3");
+    run("generate", "--model", MODEL, "--prompt", "x", "--steps", "3", "--scheduler", "ddim", "--seed", "5",
+        "--output", b.toString());
+    assertThat(Files.readAllBytes(a)).isEqualTo(Files.readAllBytes(b));
+    var p = PngWriter.readParameters(a);
+    assertThat(p.prompt()).isEqualTo("x");
+    assertThat(p.seed()).isEqualTo(5);
+    assertThat(p.steps()).isEqualTo(3);
+    assertThat(p.scheduler()).isEqualTo("ddim");
+    assertThat(p.model()).isEqualTo("sd15-tiny");
+  }
+
+  @Test
+  void promptFileWritesNumberedImages(@TempDir Path dir) throws Exception {
+    Path prompts = dir.resolve("p.txt");
+    Files.writeString(prompts, "first\n\nthird\n");
+    Run r = run("generate", "--model", MODEL, "--prompt-file", prompts.toString(), "--output-dir",
+        dir.resolve("out").toString(), "--steps", "2", "--scheduler", "ddim");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(dir.resolve("out/0001.png")).exists();
+    assertThat(dir.resolve("out/0002.png")).doesNotExist();
+    assertThat(dir.resolve("out/0003.png")).exists();
+    assertThat(PngWriter.readParameters(dir.resolve("out/0003.png")).prompt()).isEqualTo("third");
+  }
+
+  @Test
+  void exitCodes(@TempDir Path dir) {
+    assertThat(run("generate", "--prompt", "x").code()).isEqualTo(2); // no --output
+    assertThat(run("generate", "--model", MODEL, "--prompt", "x", "--steps", "0", "--output",
+        dir.resolve("o.png").toString()).code()).isEqualTo(2);
+    Run missing = run("generate", "--model", dir.resolve("none").toString(), "--prompt", "x", "--output",
+        dir.resolve("o.png").toString());
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.err()).contains("does not exist");
+    Run unknown = run("generate", "--model", MODEL, "--prompt", "x", "--scheduler", "zzz", "--output",
+        dir.resolve("o.png").toString());
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.err()).contains("Unknown scheduler 'zzz'");
+    assertThat(run("generate", "--help").code()).isZero();
+    assertThat(run("frobnicate").code()).isEqualTo(2);
+  }
+
+  @Test
+  void schedulersAreListedOneALine() {
+    Run r = run("schedulers");
+    assertThat(r.code()).isZero();
+    assertThat(r.out().lines()).contains("ddim", "ddpm");
+  }
+}

@@ -1,0 +1,79 @@
+package io.diffuse4j.schedulers;
+
+import io.diffuse4j.api.scheduler.Scheduler;
+import io.diffuse4j.api.scheduler.SchedulerConfig;
+import io.diffuse4j.api.scheduler.SchedulerProvider;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The built-in {@link SchedulerProvider}s, one small nested class per short name, listed in
+ * {@code META-INF/services/io.diffuse4j.api.scheduler.SchedulerProvider}. Stateless and thread-safe.
+ */
+public final class BuiltInSchedulers {
+
+  private BuiltInSchedulers() {}
+
+  /** Base of the built-in providers: a name, a class, overrides and a constructor. */
+  abstract static class Base implements SchedulerProvider {
+    private final String name;
+    private final String className;
+    private final String description;
+    private final Map<String, Object> overrides;
+    private final Function<SchedulerConfig, Scheduler> factory;
+
+    Base(String name, String className, String description, Map<String, Object> overrides,
+        Function<SchedulerConfig, Scheduler> factory) {
+      this.name = name;
+      this.className = className;
+      this.description = description;
+      this.overrides = overrides;
+      this.factory = factory;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public String diffusersClassName() {
+      return className;
+    }
+
+    @Override
+    public String description() {
+      return description;
+    }
+
+    @Override
+    public Map<String, Object> overrides() {
+      return overrides;
+    }
+
+    @Override
+    public Scheduler create(SchedulerConfig config) {
+      SchedulerConfig c = config.withClassName(className);
+      for (Map.Entry<String, Object> e : overrides.entrySet()) {
+        c = c.with(e.getKey(), e.getValue());
+      }
+      return factory.apply(c);
+    }
+  }
+
+  /** {@code ddim}: DDIMScheduler. */
+  public static final class Ddim extends Base {
+    /** The provider. */
+    public Ddim() {
+      super("ddim", DdimScheduler.CLASS_NAME, "DDIM (deterministic with eta 0)", Map.of(), DdimScheduler::new);
+    }
+  }
+
+  /** {@code ddpm}: DDPMScheduler. */
+  public static final class Ddpm extends Base {
+    /** The provider. */
+    public Ddpm() {
+      super("ddpm", DdpmScheduler.CLASS_NAME, "DDPM (ancestral, many steps)", Map.of(), DdpmScheduler::new);
+    }
+  }
+}

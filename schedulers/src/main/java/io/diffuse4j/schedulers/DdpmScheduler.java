@@ -1,0 +1,217 @@
+package io.diffuse4j.schedulers;
+
+import io.diffuse4j.api.scheduler.Scheduler;
+import io.diffuse4j.api.scheduler.SchedulerConfig;
+import io.diffuse4j.api.scheduler.StepContext;
+import io.diffuse4j.api.tensor.FloatTensor;
+
+/**
+ * Denoising Diffusion Probabilistic Models (Ho et al., 2020, https://arxiv.org/abs/2006.11239),
+ * equal to diffusers' {@code DDPMScheduler}: ancestral sampling with variance_type fixed_small,
+ * fixed_small_log, fixed_large, fixed_large_log, learned or learned_range (the learned ones take
+ * a model output with twice the sample's channels). Draws its noise from the request's noise
+ * source at every step with {@code t > 0}, as diffusers does. Defaults as diffusers'
+ * {@code __init__}. Not thread-safe: one instance per run.
+ */
+public final class DdpmScheduler implements Scheduler {
+
+  /** The diffusers class name. */
+  public static final String CLASS_NAME = "DDPMScheduler";
+
+  private final SchedulerConfig config;
+  private final int numTrain;
+  private final float[] alphasCumprod;
+  private final String varianceType;
+  private final boolean clipSample;
+  private final double clipSampleRange;
+  private final int stepsOffset;
+  private final String predictionType;
+  private final boolean thresholding;
+  private final double thresholdRatio;
+  private final double sampleMaxValue;
+  private final String spacing;
+  private int numInferenceSteps;
+  private double[] timesteps = new double[0];
+
+  /** A scheduler from a config (of this or another class: unknown keys are kept, missing ones default). */
+  public DdpmScheduler(SchedulerConfig source) {
+    ConfigReader r = new ConfigReader(source, CLASS_NAME);
+    numTrain = r.integer("num_train_timesteps", 1000);
+    double betaStart = r.number("beta_start", 0.0001);
+    double betaEnd = r.number("beta_end", 0.02);
+    String schedule = r.choice("beta_schedule", "linear", "linear", "scaled_linear", "squaredcos_cap_v2", "sigmoid");
+    double[] trained = r.numbers("trained_betas");
+    varianceType = r.choice("variance_type", "fixed_small", "fixed_small", "fixed_small_log", "fixed_large",
+        "fixed_large_log", "learned", "learned_range");
+    clipSample = r.bool("clip_sample", true);
+    predictionType = r.choice("prediction_type", "epsilon", "epsilon", "sample", "v_prediction");
+    thresholding = r.bool("thresholding", false);
+    thresholdRatio = r.number("dynamic_thresholding_ratio", 0.995);
+    clipSampleRange = r.number("clip_sample_range", 1.0);
+    sampleMaxValue = r.number("sample_max_value", 1.0);
+    spacing = r.choice("timestep_spacing", "leading", "leading", "linspace", "trailing");
+    stepsOffset = r.integer("steps_offset", 0);
+    boolean zeroSnr = r.bool("rescale_betas_zero_snr", false);
+    if (numTrain < 1) {
+      throw r.bad("num_train_timesteps", numTrain, "a positive integer");
+    }
+    alphasCumprod = SchedulerMath.alphasCumprod(schedule, numTrain, betaStart, betaEnd, trained, zeroSnr);
+    config = r.effectiveConfig();
+  }
+
+  @Override
+  public SchedulerConfig config() {
+    return config;
+  }
+
+  @Override
+  public int numTrainTimesteps() {
+    return numTrain;
+  }
+
+  @Override
+  public void setTimesteps(int steps) {
+    if (steps < 1 || steps > numTrain) {
+      throw new IllegalArgumentException(CLASS_NAME + ": num_inference_steps must be between 1 and num_train_timesteps ("
+          + numTrain + "), got " + steps);
+    }
+    numInferenceSteps = steps;
+    long[] t = SchedulerMath.spacedTimesteps(spacing, numTrain, steps, stepsOffset);
+    timesteps = new double[t.length];
+    for (int i = 0; i < t.length; i++) {
+      timesteps[i] = t[i];
+    }
+  }
+
+  @Override
+  public double[] timesteps() {
+    return timesteps.clone();
+  }
+
+  @Override
+  public void setBeginIndex(int beginIndex) {
+    // DDPM is driven by the timestep values alone.
+  }
+
+  @Override
+  public double initNoiseSigma() {
+    return 1.0;
+  }
+
+  private int previous(int t) {
+    int n = numInferenceSteps > 0 ? numInferenceSteps : numTrain;
+    return t - numTrain / n;
+  }
+
+  private float alphaAt(int t) {
+    if (t < 0 || t >= numTrain) {
+      throw new IllegalArgumentException(CLASS_NAME + ": timestep " + t + " is outside [0, " + numTrain + ")");
+    }
+    return alphasCumprod[t];
+  }
+
+  /** diffusers' {@code _get_variance}, elementwise when a predicted variance is given. */
+  private float variance(int t, float predicted) {
+    int prevT = previous(t);
+    float aT = alphaAt(t);
+    float aPrev = prevT >= 0 ? alphasCumprod[prevT] : 1f;
+    float beta = 1 - aT / aPrev;
+    // formula (6) and (7) of https://arxiv.org/pdf/2006.11239.pdf
+    float v = Math.max((1 - aPrev) / (1 - aT) * beta, 1e-20f);
+    return switch (varianceType) {
+      case "fixed_small" -> v;
+      case "fixed_small_log" -> (float) Math.exp(0.5 * (float) Math.log(v));
+      case "fixed_large" -> beta;
+      case "fixed_large_log" -> (float) Math.log(beta);
+      case "learned" -> predicted;
+      default -> { // learned_range
+        float minLog = (float) Math.log(v);
+        float maxLog = (float) Math.log(beta);
+        float frac = (predicted + 1) / 2;
+        yield frac * maxLog + (1 - frac) * minLog;
+      }
+    };
+  }
+
+  @Override
+  public FloatTensor step(FloatTensor modelOutput, double timestep, FloatTensor sample, StepContext ctx) {
+    int t = (int) timestep;
+    boolean learned = varianceType.startsWith("learned");
+    float[] predictedVariance = null;
+    if (learned && modelOutput.dim(1) == 2 * sample.dim(1)) {
+      int[] s = sample.shape();
+      int c = s[1];
+      int plane = sample.size() / (s[0] * c);
+      float[] mo = new float[sample.size()];
+      predictedVariance = new float[sample.size()];
+      for (int b = 0; b < s[0]; b++) {
+        System.arraycopy(modelOutput.data(), b * 2 * c * plane, mo, b * c * plane, c * plane);
+        System.arraycopy(modelOutput.data(), (b * 2 + 1) * c * plane, predictedVariance, b * c * plane, c * plane);
+      }
+      modelOutput = sample.withData(mo);
+    } else if (learned) {
+      throw new IllegalArgumentException(CLASS_NAME + ": variance_type " + varianceType + " needs a model output with "
+          + (2 * sample.dim(1)) + " channels (noise and variance), got " + modelOutput.dim(1));
+    }
+    Tensors.checkSameShape(modelOutput, sample, CLASS_NAME);
+    int prevT = previous(t);
+    // 1. alphas, betas
+    float aT = alphaAt(t);
+    float aPrev = prevT >= 0 ? alphasCumprod[prevT] : 1f;
+    float bT = 1 - aT;
+    float bPrev = 1 - aPrev;
+    float curAlpha = aT / aPrev;
+    float curBeta = 1 - curAlpha;
+    float sqrtA = (float) Math.sqrt(aT);
+    float sqrtB = (float) Math.sqrt(bT);
+    float[] x = sample.data();
+    float[] m = modelOutput.data();
+    int n = x.length;
+    // 2. predicted original sample, formula (15)
+    float[] x0 = new float[n];
+    for (int i = 0; i < n; i++) {
+      x0[i] = switch (predictionType) {
+        case "epsilon" -> (x[i] - sqrtB * m[i]) / sqrtA;
+        case "sample" -> m[i];
+        default -> sqrtA * x[i] - sqrtB * m[i];
+      };
+    }
+    // 3. clip or threshold
+    if (thresholding) {
+      SchedulerMath.threshold(x0, sample.dim(0), thresholdRatio, sampleMaxValue);
+    } else if (clipSample) {
+      float r = (float) clipSampleRange;
+      for (int i = 0; i < n; i++) {
+        x0[i] = Math.max(-r, Math.min(r, x0[i]));
+      }
+    }
+    // 4. coefficients of x_0 and x_t, formula (7)
+    float c0 = (float) Math.sqrt(aPrev) * curBeta / bT;
+    float ct = (float) Math.sqrt(curAlpha) * bPrev / bT;
+    float[] prev = new float[n];
+    for (int i = 0; i < n; i++) {
+      prev[i] = c0 * x0[i] + ct * x[i];
+    }
+    // 5. add noise
+    if (t > 0) {
+      float[] z = ctx.noise().randn(modelOutput.shape()).data();
+      for (int i = 0; i < n; i++) {
+        float pv = predictedVariance == null ? 0f : predictedVariance[i];
+        float v = variance(t, pv);
+        float sigma = switch (varianceType) {
+          case "fixed_small_log" -> v;
+          case "learned_range" -> (float) Math.exp(0.5 * v);
+          default -> (float) Math.sqrt(v);
+        };
+        prev[i] += sigma * z[i];
+      }
+    }
+    return sample.withData(prev);
+  }
+
+  @Override
+  public FloatTensor addNoise(FloatTensor original, FloatTensor noise, double timestep) {
+    float a = alphaAt((int) timestep);
+    return Tensors.axpby(Math.sqrt(a), original, Math.sqrt(1 - a), noise);
+  }
+}

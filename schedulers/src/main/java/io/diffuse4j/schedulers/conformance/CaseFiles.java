@@ -1,0 +1,62 @@
+package io.diffuse4j.schedulers.conformance;
+
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** Reading conformance case files. Stateless and thread-safe. */
+final class CaseFiles {
+
+  static final JsonMapper MAPPER = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+
+  private CaseFiles() {}
+
+  /** The {@code .json} files of a folder (sorted), or the file itself. */
+  static List<Path> list(Path dirOrFile) throws IOException {
+    if (Files.isRegularFile(dirOrFile)) {
+      return List.of(dirOrFile);
+    }
+    try (Stream<Path> s = Files.list(dirOrFile)) {
+      return s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+    }
+  }
+
+  static JsonNode read(Path file) throws IOException {
+    return MAPPER.readTree(file.toFile());
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> toMap(JsonNode node) {
+    return MAPPER.convertValue(node, Map.class);
+  }
+
+  static float[] floats(JsonNode arr) {
+    float[] out = new float[arr.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (float) arr.get(i).asDouble();
+    }
+    return out;
+  }
+
+  static int[] ints(JsonNode arr) {
+    int[] out = new int[arr.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = arr.get(i).asInt();
+    }
+    return out;
+  }
+
+  static double[] doubles(JsonNode arr) {
+    double[] out = new double[arr.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = arr.get(i).asDouble();
+    }
+    return out;
+  }
+}
