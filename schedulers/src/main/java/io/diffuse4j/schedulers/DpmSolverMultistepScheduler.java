@@ -1,0 +1,640 @@
+package io.diffuse4j.schedulers;
+
+import io.diffuse4j.api.scheduler.Scheduler;
+import io.diffuse4j.api.scheduler.SchedulerConfig;
+import io.diffuse4j.api.scheduler.StepContext;
+import io.diffuse4j.api.tensor.FloatTensor;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * DPM-Solver and DPM-Solver++ multistep sampling, numerically equal to diffusers'
+ * {@code DPMSolverMultistepScheduler} (Lu et al., "DPM-Solver" arXiv:2206.00927 and
+ * "DPM-Solver++" arXiv:2211.01095): algorithm types {@code dpmsolver++}, {@code dpmsolver},
+ * {@code sde-dpmsolver++} and {@code sde-dpmsolver} (the SDE variants draw one standard-normal
+ * tensor per step from {@link StepContext#noise()}, as diffusers does), solver orders 1 to 3,
+ * {@code midpoint}/{@code heun} second-order forms, Karras, exponential, LU-lambda and flow
+ * sigmas, {@code lambda_min_clipped}, thresholding and every prediction type.
+ *
+ * <pre>{@code
+ * Scheduler s = new DpmSolverMultistepScheduler(SchedulerConfig.of("DPMSolverMultistepScheduler",
+ *     Map.of("beta_schedule", "scaled_linear", "use_karras_sigmas", true)));
+ * s.setTimesteps(20);
+ * }</pre>
+ *
+ * <p>One instance holds the history of one run; not thread-safe.
+ */
+public final class DpmSolverMultistepScheduler implements Scheduler {
+
+  /** diffusers' class name. */
+  public static final String CLASS_NAME = "DPMSolverMultistepScheduler";
+
+  private final SchedulerConfig config;
+  private final int numTrain;
+  private final int solverOrder;
+  private final String predictionType;
+  private final boolean thresholding;
+  private final double thresholdRatio;
+  private final double sampleMaxValue;
+  private final String algorithmType;
+  private final String solverType;
+  private final boolean lowerOrderFinal;
+  private final boolean eulerAtFinal;
+  private final boolean karras;
+  private final boolean exponential;
+  private final boolean luLambdas;
+  private final boolean flowSigmas;
+  private final double flowShift;
+  private final String finalSigmasType;
+  private final double lambdaMinClipped;
+  private final String varianceType;
+  private final String spacing;
+  private final int stepsOffset;
+  private final boolean cosineBetas;
+  private final float[] alphasCumprod;
+
+  private double[] timesteps;
+  private float[] sigmas;
+  private float[][] modelOutputs;
+  private int lowerOrderNums;
+  private Integer stepIndex;
+  private Integer beginIndex;
+  private int batch = 1;
+
+  /**
+   * Builds the scheduler from a config of this or another class (unknown keys are kept, missing
+   * keys take diffusers' defaults).
+   *
+   * @throws IllegalArgumentException for configurations diffusers refuses, naming the key
+   */
+  public DpmSolverMultistepScheduler(SchedulerConfig given) {
+    SchedulerConfig source = given == null ? SchedulerConfig.of(CLASS_NAME, Map.of()) : given;
+    // diffusers maps a few foreign values onto its own (deis -> dpmsolver++, UniPC's bh*/logrho -> midpoint)
+    Object algorithm = source.has("algorithm_type") ? source.get("algorithm_type") : "dpmsolver++";
+    Object solver = source.get("solver_type");
+    if ("deis".equals(algorithm)) {
+      source = source.with("algorithm_type", "dpmsolver++");
+    }
+    if ("logrho".equals(solver) || "bh1".equals(solver) || "bh2".equals(solver)) {
+      source = source.with("solver_type", "midpoint");
+    }
+    ConfigReader r = new ConfigReader(source, CLASS_NAME);
+    this.numTrain = r.integer("num_train_timesteps", 1000);
+    double betaStart = r.number("beta_start", 0.0001);
+    double betaEnd = r.number("beta_end", 0.02);
+    String schedule = r.choice("beta_schedule", "linear", "linear", "scaled_linear", "squaredcos_cap_v2");
+    double[] trained = r.numbers("trained_betas");
+    this.solverOrder = r.integer("solver_order", 2);
+    if (solverOrder < 1) {
+      throw r.bad("solver_order", solverOrder, "1, 2 or 3");
+    }
+    this.predictionType = r.choice("prediction_type", "epsilon", "epsilon", "sample", "v_prediction",
+        "flow_prediction");
+    this.thresholding = r.bool("thresholding", false);
+    this.thresholdRatio = r.number("dynamic_thresholding_ratio", 0.995);
+    this.sampleMaxValue = r.number("sample_max_value", 1.0);
+    this.algorithmType = r.choice("algorithm_type", "dpmsolver++", "dpmsolver", "dpmsolver++", "sde-dpmsolver",
+        "sde-dpmsolver++");
+    this.solverType = r.choice("solver_type", "midpoint", "midpoint", "heun");
+    this.lowerOrderFinal = r.bool("lower_order_final", true);
+    this.eulerAtFinal = r.bool("euler_at_final", false);
+    this.karras = r.bool("use_karras_sigmas", false);
+    this.exponential = r.bool("use_exponential_sigmas", false);
+    boolean beta = r.bool("use_beta_sigmas", false);
+    this.luLambdas = r.bool("use_lu_lambdas", false);
+    this.flowSigmas = r.bool("use_flow_sigmas", false);
+    this.flowShift = r.number("flow_shift", 1.0);
+    this.finalSigmasType = r.choice("final_sigmas_type", "zero", "zero", "sigma_min");
+    this.lambdaMinClipped = r.number("lambda_min_clipped", Double.NEGATIVE_INFINITY);
+    r.keep("variance_type", null);
+    this.varianceType = (String) optionalChoice(source, "variance_type", "learned", "learned_range");
+    this.spacing = r.choice("timestep_spacing", "linspace", "linspace", "leading", "trailing");
+    this.stepsOffset = r.integer("steps_offset", 0);
+    boolean zeroSnr = r.bool("rescale_betas_zero_snr", false);
+    r.bool("use_dynamic_shifting", false);
+    r.choice("time_shift_type", "exponential", "exponential");
+    this.config = r.effectiveConfig();
+
+    if ((karras ? 1 : 0) + (exponential ? 1 : 0) + (beta ? 1 : 0) > 1) {
+      throw refuse("only one of use_beta_sigmas, use_exponential_sigmas, use_karras_sigmas can be true");
+    }
+    if (beta) {
+      throw refuse("use_beta_sigmas = true is not supported here (diffusers needs scipy for it); use"
+          + " use_karras_sigmas or use_exponential_sigmas");
+    }
+    if (!"dpmsolver++".equals(algorithm) && !"sde-dpmsolver++".equals(algorithm) && "zero".equals(finalSigmasType)) {
+      throw refuse("final_sigmas_type 'zero' is not supported with algorithm_type '" + algorithm
+          + "'; set final_sigmas_type to 'sigma_min'");
+    }
+    if ("flow_prediction".equals(predictionType) && !algorithmType.endsWith("++")) {
+      throw refuse("prediction_type 'flow_prediction' needs algorithm_type 'dpmsolver++' or 'sde-dpmsolver++'"
+          + " (it is '" + algorithmType + "')");
+    }
+    this.cosineBetas = "squaredcos_cap_v2".equals(schedule);
+    this.alphasCumprod = SchedulerMath.alphasCumprod(schedule, numTrain, betaStart, betaEnd, trained, zeroSnr);
+    if (zeroSnr) {
+      alphasCumprod[alphasCumprod.length - 1] = 0x1p-24f;
+    }
+  }
+
+  private static IllegalArgumentException refuse(String message) {
+    return new IllegalArgumentException(CLASS_NAME + ": " + message);
+  }
+
+  /** A string key that may be null, else one of {@code allowed}. */
+  static Object optionalChoice(SchedulerConfig source, String key, String... allowed) {
+    Object v = source.get(key);
+    if (v == null || java.util.Arrays.asList(allowed).contains(v)) {
+      return v;
+    }
+    throw new IllegalArgumentException(source.className() + ": " + key + " '" + v + "' is not supported; use null or"
+        + " one of " + String.join(", ", allowed));
+  }
+
+  @Override
+  public SchedulerConfig config() {
+    return config;
+  }
+
+  @Override
+  public int numTrainTimesteps() {
+    return numTrain;
+  }
+
+  @Override
+  public void setTimesteps(int numInferenceSteps) {
+    if (numInferenceSteps < 1) {
+      throw new IllegalArgumentException(CLASS_NAME + ": num_inference_steps = " + numInferenceSteps
+          + " must be at least 1");
+    }
+    int n = numInferenceSteps;
+    double[] ts;
+    int last = MultistepMath.lastTimestepAfterLambdaClip(alphasCumprod, lambdaMinClipped);
+    ts = MultistepMath.spacedTimesteps(spacing, numTrain, last, n, stepsOffset);
+    float[] allSigmas = MultistepMath.trainingSigmas(alphasCumprod);
+    float[] logSigmas = MultistepMath.logs(allSigmas);
+    double[] sig;
+    if (karras || exponential) {
+      double sMin = allSigmas[0];
+      double sMax = allSigmas[allSigmas.length - 1];
+      sig = karras ? SchedulerMath.karrasSigmas(sMin, sMax, n) : MultistepMath.exponentialSigmas(sMin, sMax, n);
+      ts = new double[n];
+      for (int i = 0; i < n; i++) {
+        double t = MultistepMath.sigmaToT(sig[i], logSigmas);
+        ts[i] = karras && !cosineBetas ? Math.rint(t) : t;
+      }
+    } else if (luLambdas) {
+      double[] lambdas = MultistepMath.luLambdas(logSigmas[logSigmas.length - 1], logSigmas[0], n);
+      sig = new double[n];
+      ts = new double[n];
+      for (int i = 0; i < n; i++) {
+        sig[i] = Math.exp(lambdas[i]);
+        double t = MultistepMath.sigmaToT(sig[i], logSigmas);
+        ts[i] = cosineBetas ? t : Math.rint(t);
+      }
+    } else if (flowSigmas) {
+      sig = new double[n];
+      ts = new double[n];
+      double step = (1.0 / numTrain - 1.0) / n;
+      for (int i = 0; i < n; i++) {
+        // alphas = linspace(1, 1/T, n+1); sigmas = 1 - alphas, shifted, flipped, last dropped
+        int j = n - i;
+        double alpha = j == n ? 1.0 / numTrain : j * step + 1.0;
+        double sg = 1.0 - alpha;
+        sig[i] = flowShift * sg / (1 + (flowShift - 1) * sg);
+        ts[i] = sig[i] * numTrain;
+      }
+    } else {
+      sig = new double[ts.length];
+      for (int i = 0; i < ts.length; i++) {
+        sig[i] = interp(ts[i], allSigmas);
+      }
+    }
+    // timesteps become int64 (truncation toward zero)
+    for (int i = 0; i < ts.length; i++) {
+      ts[i] = (double) (long) ts[i];
+    }
+    float sigmaLast;
+    if ("sigma_min".equals(finalSigmasType)) {
+      float a0 = alphasCumprod[0];
+      sigmaLast = MultistepMath.sqrtf((1f - a0) / a0);
+    } else {
+      sigmaLast = 0f;
+    }
+    float[] out = new float[sig.length + 1];
+    for (int i = 0; i < sig.length; i++) {
+      out[i] = (float) sig[i];
+    }
+    out[sig.length] = sigmaLast;
+    this.sigmas = out;
+    this.timesteps = ts;
+    this.modelOutputs = new float[solverOrder][];
+    this.lowerOrderNums = 0;
+    this.stepIndex = null;
+    this.beginIndex = null;
+  }
+
+  /** {@code np.interp(t, arange(len), values)} with numpy's clamping at the ends. */
+  private static double interp(double t, float[] values) {
+    if (t <= 0) {
+      return values[0];
+    }
+    int last = values.length - 1;
+    if (t >= last) {
+      return values[last];
+    }
+    int i = (int) Math.floor(t);
+    double frac = t - i;
+    return frac == 0 ? values[i] : values[i] + (values[i + 1] - (double) values[i]) * frac;
+  }
+
+  @Override
+  public double[] timesteps() {
+    requireTimesteps();
+    return timesteps.clone();
+  }
+
+  /** The sigmas of the run (one more than timesteps: the final one), as diffusers' {@code sigmas}. */
+  public float[] sigmas() {
+    requireTimesteps();
+    return sigmas.clone();
+  }
+
+  @Override
+  public void setBeginIndex(int index) {
+    this.beginIndex = index;
+  }
+
+  @Override
+  public double initNoiseSigma() {
+    return 1.0;
+  }
+
+  private void requireTimesteps() {
+    if (timesteps == null) {
+      throw new IllegalStateException(CLASS_NAME + ": call setTimesteps(numInferenceSteps) before using the"
+          + " schedule");
+    }
+  }
+
+  private int indexForTimestep(double t) {
+    int first = -1;
+    for (int i = 0; i < timesteps.length; i++) {
+      if (timesteps[i] == t) {
+        if (first >= 0) {
+          return i;
+        }
+        first = i;
+      }
+    }
+    return first >= 0 ? first : timesteps.length - 1;
+  }
+
+  /** Step 1: the model output in the solver's parameterisation (x0 for ++, epsilon otherwise). */
+  private float[] convertModelOutput(float[] out, float[] x) {
+    float[] m = out;
+    float[] as = MultistepMath.alphaSigma(sigmas[stepIndex], flowSigmas);
+    float alphaT = as[0];
+    float sigmaT = as[1];
+    int n = x.length;
+    float[] r = new float[n];
+    if (algorithmType.endsWith("++")) {
+      switch (predictionType) {
+        case "epsilon" -> {
+          for (int i = 0; i < n; i++) {
+            r[i] = (x[i] - sigmaT * m[i]) / alphaT;
+          }
+        }
+        case "sample" -> System.arraycopy(m, 0, r, 0, n);
+        case "v_prediction" -> {
+          for (int i = 0; i < n; i++) {
+            r[i] = alphaT * x[i] - sigmaT * m[i];
+          }
+        }
+        default -> {
+          float sg = sigmas[stepIndex];
+          for (int i = 0; i < n; i++) {
+            r[i] = x[i] - sg * m[i];
+          }
+        }
+      }
+      if (thresholding) {
+        SchedulerMath.threshold(r, batch, thresholdRatio, sampleMaxValue);
+      }
+      return r;
+    }
+    switch (predictionType) {
+      case "epsilon" -> System.arraycopy(m, 0, r, 0, n);
+      case "sample" -> {
+        for (int i = 0; i < n; i++) {
+          r[i] = (x[i] - alphaT * m[i]) / sigmaT;
+        }
+      }
+      default -> {
+        for (int i = 0; i < n; i++) {
+          r[i] = alphaT * m[i] + sigmaT * x[i];
+        }
+      }
+    }
+    if (thresholding) {
+      float[] x0 = new float[n];
+      for (int i = 0; i < n; i++) {
+        x0[i] = (x[i] - sigmaT * r[i]) / alphaT;
+      }
+      SchedulerMath.threshold(x0, batch, thresholdRatio, sampleMaxValue);
+      for (int i = 0; i < n; i++) {
+        r[i] = (x[i] - alphaT * x0[i]) / sigmaT;
+      }
+    }
+    return r;
+  }
+
+  @Override
+  public FloatTensor step(FloatTensor modelOutput, double timestep, FloatTensor sample, StepContext context) {
+    requireTimesteps();
+    float[] mo = modelOutput.data();
+    if (varianceType != null && "epsilon".equals(predictionType)) {
+      // diffusers keeps the first 3 channels of a learned-variance output
+      FloatTensor cut = firstChannels(modelOutput, 3);
+      mo = cut.data();
+    }
+    if (mo.length != sample.size()) {
+      throw new IllegalArgumentException(CLASS_NAME + ": model output " + modelOutput + " does not match sample "
+          + sample);
+    }
+    if (stepIndex == null) {
+      stepIndex = beginIndex == null ? indexForTimestep(timestep) : beginIndex;
+    }
+    if (stepIndex >= timesteps.length) {
+      throw new IllegalArgumentException(CLASS_NAME + ": step " + (stepIndex + 1) + " is past the "
+          + timesteps.length + " timesteps of the run (diffusers fails here too: when the first timestep is"
+          + " repeated, as with Karras sigmas on a zero-SNR schedule, it starts at the second copy);"
+          + " use fewer steps or another sigma schedule, or call setTimesteps again for a new run");
+    }
+    batch = sample.rank() > 0 && sample.dim(0) > 0 ? sample.dim(0) : 1;
+    int len = timesteps.length;
+    boolean lowerFinal = stepIndex == len - 1
+        && (eulerAtFinal || (lowerOrderFinal && len < 15) || "zero".equals(finalSigmasType));
+    boolean lowerSecond = stepIndex == len - 2 && lowerOrderFinal && len < 15;
+
+    float[] x = sample.data();
+    float[] m = convertModelOutput(mo, x);
+    for (int i = 0; i < solverOrder - 1; i++) {
+      modelOutputs[i] = modelOutputs[i + 1];
+    }
+    modelOutputs[solverOrder - 1] = m;
+
+    float[] noise = null;
+    if (algorithmType.startsWith("sde-")) {
+      if (context == null || context.noise() == null) {
+        throw new IllegalArgumentException(CLASS_NAME + ": algorithm_type \"" + algorithmType
+            + "\" draws noise in step(); pass a StepContext with a NoiseSource");
+      }
+      FloatTensor z = context.noise().randn(sample.shape().clone());
+      noise = z.data();
+    }
+
+    float[] prev;
+    if (solverOrder == 1 || lowerOrderNums < 1 || lowerFinal) {
+      prev = firstOrderUpdate(m, x, noise);
+    } else if (solverOrder == 2 || lowerOrderNums < 2 || lowerSecond) {
+      prev = secondOrderUpdate(x, noise);
+    } else {
+      prev = thirdOrderUpdate(x, noise);
+    }
+    if (lowerOrderNums < solverOrder) {
+      lowerOrderNums++;
+    }
+    stepIndex++;
+    return FloatTensor.of(prev, sample.shape().clone());
+  }
+
+  private static FloatTensor firstChannels(FloatTensor t, int c) {
+    if (t.rank() < 2 || t.dim(1) <= c) {
+      return t;
+    }
+    int b = t.dim(0);
+    int per = t.size() / (b * t.dim(1));
+    int[] shape = t.shape().clone();
+    shape[1] = c;
+    float[] out = new float[b * c * per];
+    for (int i = 0; i < b; i++) {
+      System.arraycopy(t.data(), i * t.dim(1) * per, out, i * c * per, c * per);
+    }
+    return FloatTensor.of(out, shape);
+  }
+
+  /** DPM-Solver(++) first order (= DDIM), eq. (5) of arXiv:2211.01095; SDE forms eq. (8)/(9). */
+  private float[] firstOrderUpdate(float[] m, float[] x, float[] noise) {
+    float[] t = MultistepMath.alphaSigma(sigmas[stepIndex + 1], flowSigmas);
+    float[] s = MultistepMath.alphaSigma(sigmas[stepIndex], flowSigmas);
+    float alphaT = t[0];
+    float sigmaT = t[1];
+    float alphaS = s[0];
+    float sigmaS = s[1];
+    float lambdaT = MultistepMath.lambda(t);
+    float lambdaS = MultistepMath.lambda(s);
+    float h = lambdaT - lambdaS;
+    int n = x.length;
+    float[] r = new float[n];
+    switch (algorithmType) {
+      case "dpmsolver++" -> {
+        float c0 = sigmaT / sigmaS;
+        float c1 = alphaT * (MultistepMath.expf(-h) - 1f);
+        for (int i = 0; i < n; i++) {
+          r[i] = c0 * x[i] - c1 * m[i];
+        }
+      }
+      case "dpmsolver" -> {
+        float c0 = alphaT / alphaS;
+        float c1 = sigmaT * (MultistepMath.expf(h) - 1f);
+        for (int i = 0; i < n; i++) {
+          r[i] = c0 * x[i] - c1 * m[i];
+        }
+      }
+      case "sde-dpmsolver++" -> {
+        float e2 = MultistepMath.expf(-2f * h);
+        float c0 = sigmaT / sigmaS * MultistepMath.expf(-h);
+        float c1 = alphaT * (1f - e2);
+        float c2 = sigmaT * MultistepMath.sqrtf(1f - e2);
+        for (int i = 0; i < n; i++) {
+          r[i] = c0 * x[i] + c1 * m[i] + c2 * noise[i];
+        }
+      }
+      default -> {
+        float c0 = alphaT / alphaS;
+        float c1 = 2f * (sigmaT * (MultistepMath.expf(h) - 1f));
+        float c2 = sigmaT * MultistepMath.sqrtf(MultistepMath.expf(2f * h) - 1f);
+        for (int i = 0; i < n; i++) {
+          r[i] = c0 * x[i] - c1 * m[i] + c2 * noise[i];
+        }
+      }
+    }
+    return r;
+  }
+
+  /** Multistep second order (Algorithm 2 of arXiv:2211.01095; heun form of arXiv:2206.00927). */
+  private float[] secondOrderUpdate(float[] x, float[] noise) {
+    float[] t = MultistepMath.alphaSigma(sigmas[stepIndex + 1], flowSigmas);
+    float[] s0 = MultistepMath.alphaSigma(sigmas[stepIndex], flowSigmas);
+    float[] s1 = MultistepMath.alphaSigma(sigmas[stepIndex - 1], flowSigmas);
+    float alphaT = t[0];
+    float sigmaT = t[1];
+    float lambdaT = MultistepMath.lambda(t);
+    float lambdaS0 = MultistepMath.lambda(s0);
+    float lambdaS1 = MultistepMath.lambda(s1);
+    float[] m0 = modelOutputs[solverOrder - 1];
+    float[] m1 = modelOutputs[solverOrder - 2];
+    float h = lambdaT - lambdaS0;
+    float h0 = lambdaS0 - lambdaS1;
+    float r0 = h0 / h;
+    float invR0 = 1f / r0;
+    int n = x.length;
+    float[] r = new float[n];
+    boolean midpoint = "midpoint".equals(solverType);
+    switch (algorithmType) {
+      case "dpmsolver++" -> {
+        float c0 = sigmaT / s0[1];
+        float em = MultistepMath.expf(-h) - 1f;
+        float c1 = alphaT * em;
+        float c2 = midpoint ? 0.5f * (alphaT * em) : alphaT * (em / h + 1f);
+        for (int i = 0; i < n; i++) {
+          float d1 = invR0 * (m0[i] - m1[i]);
+          r[i] = midpoint ? c0 * x[i] - c1 * m0[i] - c2 * d1 : c0 * x[i] - c1 * m0[i] + c2 * d1;
+        }
+      }
+      case "dpmsolver" -> {
+        float c0 = alphaT / s0[0];
+        float ep = MultistepMath.expf(h) - 1f;
+        float c1 = sigmaT * ep;
+        float c2 = midpoint ? 0.5f * (sigmaT * ep) : sigmaT * (ep / h - 1f);
+        for (int i = 0; i < n; i++) {
+          float d1 = invR0 * (m0[i] - m1[i]);
+          r[i] = c0 * x[i] - c1 * m0[i] - c2 * d1;
+        }
+      }
+      case "sde-dpmsolver++" -> {
+        float e2 = MultistepMath.expf(-2f * h);
+        float c0 = sigmaT / s0[1] * MultistepMath.expf(-h);
+        float c1 = alphaT * (1f - e2);
+        float c2 = midpoint ? 0.5f * (alphaT * (1f - e2)) : alphaT * ((1f - e2) / (-2f * h) + 1f);
+        float c3 = sigmaT * MultistepMath.sqrtf(1f - e2);
+        for (int i = 0; i < n; i++) {
+          float d1 = invR0 * (m0[i] - m1[i]);
+          r[i] = c0 * x[i] + c1 * m0[i] + c2 * d1 + c3 * noise[i];
+        }
+      }
+      default -> {
+        float c0 = alphaT / s0[0];
+        float ep = MultistepMath.expf(h) - 1f;
+        float c1 = 2f * (sigmaT * ep);
+        float c2 = midpoint ? sigmaT * ep : 2f * (sigmaT * (ep / h - 1f));
+        float c3 = sigmaT * MultistepMath.sqrtf(MultistepMath.expf(2f * h) - 1f);
+        for (int i = 0; i < n; i++) {
+          float d1 = invR0 * (m0[i] - m1[i]);
+          r[i] = c0 * x[i] - c1 * m0[i] - c2 * d1 + c3 * noise[i];
+        }
+      }
+    }
+    return r;
+  }
+
+  /** Multistep third order (DPM-Solver-3 / DPM-Solver++(3M)). */
+  private float[] thirdOrderUpdate(float[] x, float[] noise) {
+    float[] t = MultistepMath.alphaSigma(sigmas[stepIndex + 1], flowSigmas);
+    float[] s0 = MultistepMath.alphaSigma(sigmas[stepIndex], flowSigmas);
+    float[] s1 = MultistepMath.alphaSigma(sigmas[stepIndex - 1], flowSigmas);
+    float[] s2 = MultistepMath.alphaSigma(sigmas[stepIndex - 2], flowSigmas);
+    float alphaT = t[0];
+    float sigmaT = t[1];
+    float lambdaT = MultistepMath.lambda(t);
+    float lambdaS0 = MultistepMath.lambda(s0);
+    float lambdaS1 = MultistepMath.lambda(s1);
+    float lambdaS2 = MultistepMath.lambda(s2);
+    float[] m0 = modelOutputs[solverOrder - 1];
+    float[] m1 = modelOutputs[solverOrder - 2];
+    float[] m2 = modelOutputs[solverOrder - 3];
+    float h = lambdaT - lambdaS0;
+    float h0 = lambdaS0 - lambdaS1;
+    float h1 = lambdaS1 - lambdaS2;
+    float r0 = h0 / h;
+    float r1 = h1 / h;
+    float invR0 = 1f / r0;
+    float invR1 = 1f / r1;
+    float k1 = r0 / (r0 + r1);
+    float k2 = 1f / (r0 + r1);
+    int n = x.length;
+    float[] r = new float[n];
+    float c0;
+    float c1;
+    float c2;
+    float c3;
+    float cn = 0f;
+    int sign1;
+    switch (algorithmType) {
+      case "dpmsolver++" -> {
+        float em = MultistepMath.expf(-h) - 1f;
+        c0 = sigmaT / s0[1];
+        c1 = -(alphaT * em);
+        c2 = alphaT * (em / h + 1f);
+        c3 = -(alphaT * ((MultistepMath.expf(-h) - 1f + h) / (h * h) - 0.5f));
+      }
+      case "dpmsolver" -> {
+        float ep = MultistepMath.expf(h) - 1f;
+        c0 = alphaT / s0[0];
+        c1 = -(sigmaT * ep);
+        c2 = -(sigmaT * (ep / h - 1f));
+        c3 = -(sigmaT * ((MultistepMath.expf(h) - 1f - h) / (h * h) - 0.5f));
+      }
+      case "sde-dpmsolver++" -> {
+        float e2 = MultistepMath.expf(-2f * h);
+        c0 = sigmaT / s0[1] * MultistepMath.expf(-h);
+        c1 = alphaT * (1f - e2);
+        c2 = alphaT * ((1f - e2) / (-2f * h) + 1f);
+        float twoH = 2f * h;
+        c3 = alphaT * ((1f - e2 - 2f * h) / (twoH * twoH) - 0.5f);
+        cn = sigmaT * MultistepMath.sqrtf(1f - e2);
+      }
+      default -> throw new IllegalArgumentException(CLASS_NAME + ": algorithm_type \"sde-dpmsolver\" has no"
+          + " third-order update in diffusers; use solver_order 2");
+    }
+    for (int i = 0; i < n; i++) {
+      float d10 = invR0 * (m0[i] - m1[i]);
+      float d11 = invR1 * (m1[i] - m2[i]);
+      float d1 = d10 + k1 * (d10 - d11);
+      float d2 = k2 * (d10 - d11);
+      float v = c0 * x[i] + c1 * m0[i] + c2 * d1 + c3 * d2;
+      if (noise != null) {
+        v += cn * noise[i];
+      }
+      r[i] = v;
+    }
+    return r;
+  }
+
+  @Override
+  public FloatTensor addNoise(FloatTensor original, FloatTensor noise, double timestep) {
+    requireTimesteps();
+    int idx;
+    if (beginIndex == null) {
+      idx = indexForTimestep(timestep);
+    } else if (stepIndex != null) {
+      idx = stepIndex;
+    } else {
+      idx = beginIndex;
+    }
+    float[] as = MultistepMath.alphaSigma(sigmas[idx], flowSigmas);
+    float[] o = original.data();
+    float[] z = noise.data();
+    float[] r = new float[o.length];
+    for (int i = 0; i < o.length; i++) {
+      r[i] = as[0] * o[i] + as[1] * z[i];
+    }
+    return FloatTensor.of(r, original.shape().clone());
+  }
+
+  @Override
+  public String toString() {
+    return CLASS_NAME + Arrays.toString(new Object[] {algorithmType, solverOrder, solverType});
+  }
+}

@@ -1,0 +1,542 @@
+package io.diffuse4j.schedulers;
+
+import io.diffuse4j.api.scheduler.Scheduler;
+import io.diffuse4j.api.scheduler.SchedulerConfig;
+import io.diffuse4j.api.scheduler.StepContext;
+import io.diffuse4j.api.tensor.FloatTensor;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * UniPC multistep predictor-corrector sampling, numerically equal to diffusers'
+ * {@code UniPCMultistepScheduler} (Zhao et al., "UniPC", arXiv:2302.04867): UniP predictor and
+ * UniC corrector of any order (usually 1 to 3), {@code bh1}/{@code bh2} B(h) choices, data
+ * ({@code predict_x0}) or noise prediction, {@code lower_order_final}, {@code disable_corrector},
+ * Karras, exponential and flow sigmas and {@code final_sigmas_type}. Deterministic: it draws no
+ * noise.
+ *
+ * <pre>{@code
+ * Scheduler s = new UniPcMultistepScheduler(SchedulerConfig.of("UniPCMultistepScheduler",
+ *     Map.of("beta_schedule", "scaled_linear", "solver_order", 3)));
+ * s.setTimesteps(15);
+ * }</pre>
+ *
+ * <p>One instance holds the history of one run; not thread-safe.
+ */
+public final class UniPcMultistepScheduler implements Scheduler {
+
+  /** diffusers' class name. */
+  public static final String CLASS_NAME = "UniPCMultistepScheduler";
+
+  private final SchedulerConfig config;
+  private final int numTrain;
+  private final int solverOrder;
+  private final String predictionType;
+  private final boolean thresholding;
+  private final double thresholdRatio;
+  private final double sampleMaxValue;
+  private final boolean predictX0;
+  private final boolean bh1;
+  private final boolean lowerOrderFinal;
+  private final Set<Integer> disableCorrector;
+  private final boolean karras;
+  private final boolean exponential;
+  private final boolean flowSigmas;
+  private final double flowShift;
+  private final String spacing;
+  private final int stepsOffset;
+  private final String finalSigmasType;
+  private final Double sigmaMinConfig;
+  private final Double sigmaMaxConfig;
+  private final Double shiftTerminal;
+  private final float[] alphasCumprod;
+
+  private double[] timesteps;
+  private float[] sigmas;
+  private float[][] modelOutputs;
+  private int lowerOrderNums;
+  private int thisOrder;
+  private float[] lastSample;
+  private Integer stepIndex;
+  private Integer beginIndex;
+  private int batch = 1;
+
+  /**
+   * Builds the scheduler from a config of this or another class (unknown keys kept, missing keys
+   * take diffusers' defaults).
+   *
+   * @throws IllegalArgumentException for configurations diffusers refuses, naming the key
+   */
+  public UniPcMultistepScheduler(SchedulerConfig given) {
+    SchedulerConfig source = given == null ? SchedulerConfig.of(CLASS_NAME, Map.of()) : given;
+    Object solver = source.get("solver_type");
+    if ("midpoint".equals(solver) || "heun".equals(solver) || "logrho".equals(solver)) {
+      // diffusers maps DPM-Solver's solver types onto bh2
+      source = source.with("solver_type", "bh2");
+    }
+    ConfigReader r = new ConfigReader(source, CLASS_NAME);
+    this.numTrain = r.integer("num_train_timesteps", 1000);
+    double betaStart = r.number("beta_start", 0.0001);
+    double betaEnd = r.number("beta_end", 0.02);
+    String schedule = r.choice("beta_schedule", "linear", "linear", "scaled_linear", "squaredcos_cap_v2");
+    double[] trained = r.numbers("trained_betas");
+    this.solverOrder = r.integer("solver_order", 2);
+    if (solverOrder < 1) {
+      throw r.bad("solver_order", solverOrder, "1, 2 or 3");
+    }
+    this.predictionType = r.choice("prediction_type", "epsilon", "epsilon", "sample", "v_prediction",
+        "flow_prediction");
+    this.thresholding = r.bool("thresholding", false);
+    this.thresholdRatio = r.number("dynamic_thresholding_ratio", 0.995);
+    this.sampleMaxValue = r.number("sample_max_value", 1.0);
+    this.predictX0 = r.bool("predict_x0", true);
+    this.bh1 = "bh1".equals(r.choice("solver_type", "bh2", "bh1", "bh2"));
+    this.lowerOrderFinal = r.bool("lower_order_final", true);
+    double[] dc = r.numbers("disable_corrector");
+    r.keep("disable_corrector", java.util.List.of());
+    this.disableCorrector = new HashSet<>();
+    if (dc != null) {
+      for (double d : dc) {
+        disableCorrector.add((int) d);
+      }
+    }
+    r.keep("solver_p", null);
+    this.karras = r.bool("use_karras_sigmas", false);
+    this.exponential = r.bool("use_exponential_sigmas", false);
+    boolean beta = r.bool("use_beta_sigmas", false);
+    this.flowSigmas = r.bool("use_flow_sigmas", false);
+    this.flowShift = r.number("flow_shift", 1.0);
+    this.spacing = r.choice("timestep_spacing", "linspace", "linspace", "leading", "trailing");
+    this.stepsOffset = r.integer("steps_offset", 0);
+    this.finalSigmasType = r.choice("final_sigmas_type", "zero", "zero", "sigma_min");
+    boolean zeroSnr = r.bool("rescale_betas_zero_snr", false);
+    boolean dynamicShifting = r.bool("use_dynamic_shifting", false);
+    r.choice("time_shift_type", "exponential", "exponential", "linear");
+    this.sigmaMinConfig = r.optNumber("sigma_min");
+    this.sigmaMaxConfig = r.optNumber("sigma_max");
+    this.shiftTerminal = r.optNumber("shift_terminal");
+    this.config = r.effectiveConfig();
+
+    if (source.get("solver_p") != null) {
+      throw refuse("solver_p (an external predictor scheduler) is not supported; set it to null");
+    }
+    if (!predictX0 && "flow_prediction".equals(predictionType)) {
+      throw refuse("prediction_type 'flow_prediction' needs predict_x0 = true");
+    }
+    if ((karras ? 1 : 0) + (exponential ? 1 : 0) + (beta ? 1 : 0) > 1) {
+      throw refuse("only one of use_beta_sigmas, use_exponential_sigmas, use_karras_sigmas can be true");
+    }
+    if (beta) {
+      throw refuse("use_beta_sigmas = true is not supported here (diffusers needs scipy for it); use"
+          + " use_karras_sigmas or use_exponential_sigmas");
+    }
+    if (shiftTerminal != null && !flowSigmas) {
+      throw refuse("shift_terminal is only supported when use_flow_sigmas = true");
+    }
+    if (dynamicShifting) {
+      throw refuse("use_dynamic_shifting = true needs a per-run mu that setTimesteps does not take; set it to"
+          + " false and choose flow_shift instead");
+    }
+    this.alphasCumprod = SchedulerMath.alphasCumprod(schedule, numTrain, betaStart, betaEnd, trained, zeroSnr);
+    if (zeroSnr) {
+      alphasCumprod[alphasCumprod.length - 1] = 0x1p-24f;
+    }
+  }
+
+  private static IllegalArgumentException refuse(String message) {
+    return new IllegalArgumentException(CLASS_NAME + ": " + message);
+  }
+
+  @Override
+  public SchedulerConfig config() {
+    return config;
+  }
+
+  @Override
+  public int numTrainTimesteps() {
+    return numTrain;
+  }
+
+  @Override
+  public void setTimesteps(int numInferenceSteps) {
+    if (numInferenceSteps < 1) {
+      throw new IllegalArgumentException(CLASS_NAME + ": num_inference_steps = " + numInferenceSteps
+          + " must be at least 1");
+    }
+    int n = numInferenceSteps;
+    double[] ts = MultistepMath.spacedTimesteps(spacing, numTrain, numTrain, n, stepsOffset);
+    double[] sig;
+    double sigmaLast;
+    boolean sigmaMin = "sigma_min".equals(finalSigmasType);
+    if (karras || exponential) {
+      float[] all = MultistepMath.trainingSigmas(alphasCumprod);
+      float[] logSigmas = MultistepMath.logs(all);
+      double sMin = sigmaMinConfig != null ? sigmaMinConfig : all[0];
+      double sMax = sigmaMaxConfig != null ? sigmaMaxConfig : all[all.length - 1];
+      sig = karras ? SchedulerMath.karrasSigmas(sMin, sMax, n) : MultistepMath.exponentialSigmas(sMin, sMax, n);
+      ts = new double[n];
+      if (karras && flowSigmas) {
+        for (int i = 0; i < n; i++) {
+          sig[i] = sig[i] / (sig[i] + 1);
+          ts[i] = sig[i] * numTrain;
+        }
+      } else {
+        for (int i = 0; i < n; i++) {
+          double t = MultistepMath.sigmaToT(sig[i], logSigmas);
+          ts[i] = karras ? Math.rint(t) : t;
+        }
+      }
+      sigmaLast = sigmaMin ? sig[n - 1] : 0;
+    } else if (flowSigmas) {
+      sig = new double[n];
+      double step = (1.0 / numTrain - 1.0) / n;
+      for (int i = 0; i < n; i++) {
+        double v = i * step + 1.0;
+        sig[i] = flowShift * v / (1 + (flowShift - 1) * v);
+      }
+      if (shiftTerminal != null && shiftTerminal != 0) {
+        double scale = (1 - sig[n - 1]) / (1 - shiftTerminal);
+        for (int i = 0; i < n; i++) {
+          sig[i] = 1 - (1 - sig[i]) / scale;
+        }
+      }
+      if (Math.abs(sig[0] - 1) < 1e-6) {
+        sig[0] -= 1e-6;
+      }
+      ts = new double[n];
+      for (int i = 0; i < n; i++) {
+        ts[i] = sig[i] * numTrain;
+      }
+      sigmaLast = sigmaMin ? sig[n - 1] : 0;
+    } else {
+      float[] all = MultistepMath.trainingSigmas(alphasCumprod);
+      sig = new double[ts.length];
+      for (int i = 0; i < ts.length; i++) {
+        sig[i] = all[(int) ts[i]];
+      }
+      float a0 = alphasCumprod[0];
+      sigmaLast = sigmaMin ? MultistepMath.sqrtf((1f - a0) / a0) : 0;
+    }
+    for (int i = 0; i < ts.length; i++) {
+      ts[i] = (double) (long) ts[i];
+    }
+    float[] out = new float[sig.length + 1];
+    for (int i = 0; i < sig.length; i++) {
+      out[i] = (float) sig[i];
+    }
+    out[sig.length] = (float) sigmaLast;
+    this.sigmas = out;
+    this.timesteps = ts;
+    this.modelOutputs = new float[solverOrder][];
+    this.lowerOrderNums = 0;
+    this.thisOrder = 0;
+    this.lastSample = null;
+    this.stepIndex = null;
+    this.beginIndex = null;
+  }
+
+  @Override
+  public double[] timesteps() {
+    requireTimesteps();
+    return timesteps.clone();
+  }
+
+  /** The sigmas of the run (one more than timesteps), as diffusers' {@code sigmas}. */
+  public float[] sigmas() {
+    requireTimesteps();
+    return sigmas.clone();
+  }
+
+  @Override
+  public void setBeginIndex(int index) {
+    this.beginIndex = index;
+  }
+
+  @Override
+  public double initNoiseSigma() {
+    return 1.0;
+  }
+
+  private void requireTimesteps() {
+    if (timesteps == null) {
+      throw new IllegalStateException(CLASS_NAME + ": call setTimesteps(numInferenceSteps) before using the"
+          + " schedule");
+    }
+  }
+
+  private int indexForTimestep(double t) {
+    int first = -1;
+    for (int i = 0; i < timesteps.length; i++) {
+      if (timesteps[i] == t) {
+        if (first >= 0) {
+          return i;
+        }
+        first = i;
+      }
+    }
+    return first >= 0 ? first : timesteps.length - 1;
+  }
+
+  /** The model output as the data prediction x0 (predict_x0) or the noise prediction epsilon. */
+  private float[] convertModelOutput(float[] m, float[] x) {
+    float sigma = sigmas[stepIndex];
+    float[] as = MultistepMath.alphaSigma(sigma, flowSigmas);
+    float alphaT = as[0];
+    float sigmaT = as[1];
+    int n = x.length;
+    float[] r = new float[n];
+    if (predictX0) {
+      switch (predictionType) {
+        case "epsilon" -> {
+          for (int i = 0; i < n; i++) {
+            r[i] = (x[i] - sigmaT * m[i]) / alphaT;
+          }
+        }
+        case "sample" -> System.arraycopy(m, 0, r, 0, n);
+        case "v_prediction" -> {
+          for (int i = 0; i < n; i++) {
+            r[i] = alphaT * x[i] - sigmaT * m[i];
+          }
+        }
+        default -> {
+          for (int i = 0; i < n; i++) {
+            r[i] = x[i] - sigma * m[i];
+          }
+        }
+      }
+      if (thresholding) {
+        SchedulerMath.threshold(r, batch, thresholdRatio, sampleMaxValue);
+      }
+      return r;
+    }
+    switch (predictionType) {
+      case "epsilon" -> System.arraycopy(m, 0, r, 0, n);
+      case "sample" -> {
+        for (int i = 0; i < n; i++) {
+          r[i] = (x[i] - alphaT * m[i]) / sigmaT;
+        }
+      }
+      default -> {
+        for (int i = 0; i < n; i++) {
+          r[i] = alphaT * m[i] + sigmaT * x[i];
+        }
+      }
+    }
+    return r;
+  }
+
+  @Override
+  public FloatTensor step(FloatTensor modelOutput, double timestep, FloatTensor sample, StepContext context) {
+    requireTimesteps();
+    if (modelOutput.size() != sample.size()) {
+      throw new IllegalArgumentException(CLASS_NAME + ": model output " + modelOutput + " does not match sample "
+          + sample);
+    }
+    if (stepIndex == null) {
+      stepIndex = beginIndex == null ? indexForTimestep(timestep) : beginIndex;
+    }
+    if (stepIndex >= timesteps.length) {
+      throw new IllegalArgumentException(CLASS_NAME + ": step " + (stepIndex + 1) + " is past the "
+          + timesteps.length + " timesteps of the run (diffusers fails here too: when the first timestep is"
+          + " repeated, as with Karras sigmas on a zero-SNR schedule, it starts at the second copy);"
+          + " use fewer steps or another sigma schedule, or call setTimesteps again for a new run");
+    }
+    batch = sample.rank() > 0 && sample.dim(0) > 0 ? sample.dim(0) : 1;
+    boolean useCorrector = stepIndex > 0 && !disableCorrector.contains(stepIndex - 1) && lastSample != null;
+
+    float[] x = sample.data();
+    float[] converted = convertModelOutput(modelOutput.data(), x);
+    if (useCorrector) {
+      x = correct(converted, lastSample, x, thisOrder);
+    }
+    for (int i = 0; i < solverOrder - 1; i++) {
+      modelOutputs[i] = modelOutputs[i + 1];
+    }
+    modelOutputs[solverOrder - 1] = converted;
+
+    int order = lowerOrderFinal ? Math.min(solverOrder, timesteps.length - stepIndex) : solverOrder;
+    thisOrder = Math.min(order, lowerOrderNums + 1);
+    lastSample = x;
+    float[] prev = predict(x, thisOrder);
+    if (lowerOrderNums < solverOrder) {
+      lowerOrderNums++;
+    }
+    stepIndex++;
+    return FloatTensor.of(prev, sample.shape().clone());
+  }
+
+  /** The coefficients shared by UniP and UniC (section 3 of arXiv:2302.04867). */
+  private record Coefficients(float hh, float hPhi1, float bh, float[] rks, float[][] r, float[] b) {}
+
+  private Coefficients coefficients(float h, float[] rksBeforeOne, int order) {
+    float[] rks = new float[rksBeforeOne.length + 1];
+    System.arraycopy(rksBeforeOne, 0, rks, 0, rksBeforeOne.length);
+    rks[rksBeforeOne.length] = 1f;
+    float hh = predictX0 ? -h : h;
+    float hPhi1 = MultistepMath.expm1f(hh); // h * phi_1(h) = e^h - 1
+    float hPhiK = hPhi1 / hh - 1f;
+    long factorial = 1;
+    float bh = bh1 ? hh : MultistepMath.expm1f(hh);
+    float[][] r = new float[order][];
+    float[] b = new float[order];
+    for (int i = 1; i <= order; i++) {
+      float[] row = new float[rks.length];
+      for (int k = 0; k < rks.length; k++) {
+        row[k] = pow(rks[k], i - 1);
+      }
+      r[i - 1] = row;
+      b[i - 1] = hPhiK * (float) factorial / bh;
+      factorial *= i + 1;
+      hPhiK = hPhiK / hh - (float) (1.0 / factorial);
+    }
+    return new Coefficients(hh, hPhi1, bh, rks, r, b);
+  }
+
+  private static float pow(float x, int e) {
+    return switch (e) {
+      case 0 -> 1f;
+      case 1 -> x;
+      case 2 -> x * x;
+      default -> (float) Math.pow(x, e);
+    };
+  }
+
+  /** UniP: the order-{@code order} predictor from the current sample (eq. (6) of arXiv:2302.04867). */
+  private float[] predict(float[] x, int order) {
+    float[] t = MultistepMath.alphaSigma(sigmas[stepIndex + 1], flowSigmas);
+    float[] s0 = MultistepMath.alphaSigma(sigmas[stepIndex], flowSigmas);
+    float alphaT = t[0];
+    float sigmaT = t[1];
+    float lambdaT = MultistepMath.lambda(t);
+    float lambdaS0 = MultistepMath.lambda(s0);
+    float h = lambdaT - lambdaS0;
+    float[] m0 = modelOutputs[solverOrder - 1];
+    int n = x.length;
+    float[] rks = new float[order - 1];
+    float[][] d1s = new float[order - 1][];
+    for (int i = 1; i < order; i++) {
+      int si = stepIndex - i;
+      float[] mi = modelOutputs[solverOrder - 1 - i];
+      float lambdaSi = MultistepMath.lambda(MultistepMath.alphaSigma(sigmas[si], flowSigmas));
+      float rk = (lambdaSi - lambdaS0) / h;
+      rks[i - 1] = rk;
+      float[] d = new float[n];
+      for (int j = 0; j < n; j++) {
+        d[j] = (mi[j] - m0[j]) / rk;
+      }
+      d1s[i - 1] = d;
+    }
+    Coefficients c = coefficients(h, rks, order);
+    float[] rhos = null;
+    if (order - 1 > 0) {
+      if (order == 2) {
+        rhos = new float[] {0.5f};
+      } else {
+        float[][] a = new float[order - 1][order - 1];
+        float[] rhs = new float[order - 1];
+        for (int i = 0; i < order - 1; i++) {
+          System.arraycopy(c.r()[i], 0, a[i], 0, order - 1);
+          rhs[i] = c.b()[i];
+        }
+        rhos = MultistepMath.solve(a, rhs);
+      }
+    }
+    float c0 = predictX0 ? sigmaT / s0[1] : alphaT / s0[0];
+    float scale = predictX0 ? alphaT : sigmaT;
+    float c1 = scale * c.hPhi1();
+    float c2 = scale * c.bh();
+    float[] out = new float[n];
+    for (int j = 0; j < n; j++) {
+      float base = c0 * x[j] - c1 * m0[j];
+      float res = 0f;
+      if (rhos != null) {
+        res = rhos[0] * d1s[0][j];
+        for (int k = 1; k < rhos.length; k++) {
+          res += rhos[k] * d1s[k][j];
+        }
+        out[j] = base - c2 * res;
+      } else {
+        out[j] = base - c2 * 0f;
+      }
+    }
+    return out;
+  }
+
+  /** UniC: corrects {@code thisSample} with the new model output (eq. (7) of arXiv:2302.04867). */
+  private float[] correct(float[] modelT, float[] last, float[] thisSample, int order) {
+    float[] t = MultistepMath.alphaSigma(sigmas[stepIndex], flowSigmas);
+    float[] s0 = MultistepMath.alphaSigma(sigmas[stepIndex - 1], flowSigmas);
+    float alphaT = t[0];
+    float sigmaT = t[1];
+    float lambdaT = MultistepMath.lambda(t);
+    float lambdaS0 = MultistepMath.lambda(s0);
+    float h = lambdaT - lambdaS0;
+    float[] m0 = modelOutputs[solverOrder - 1];
+    int n = thisSample.length;
+    float[] rks = new float[order - 1];
+    float[][] d1s = new float[order - 1][];
+    for (int i = 1; i < order; i++) {
+      int si = stepIndex - (i + 1);
+      float[] mi = modelOutputs[solverOrder - 1 - i];
+      float lambdaSi = MultistepMath.lambda(MultistepMath.alphaSigma(sigmas[si], flowSigmas));
+      float rk = (lambdaSi - lambdaS0) / h;
+      rks[i - 1] = rk;
+      float[] d = new float[n];
+      for (int j = 0; j < n; j++) {
+        d[j] = (mi[j] - m0[j]) / rk;
+      }
+      d1s[i - 1] = d;
+    }
+    Coefficients c = coefficients(h, rks, order);
+    float[] rhos = order == 1 ? new float[] {0.5f} : MultistepMath.solve(c.r(), c.b());
+    float c0 = predictX0 ? sigmaT / s0[1] : alphaT / s0[0];
+    float scale = predictX0 ? alphaT : sigmaT;
+    float c1 = scale * c.hPhi1();
+    float c2 = scale * c.bh();
+    float rhoLast = rhos[rhos.length - 1];
+    float[] out = new float[n];
+    for (int j = 0; j < n; j++) {
+      float base = c0 * last[j] - c1 * m0[j];
+      float corr;
+      float d1t = modelT[j] - m0[j];
+      if (order > 1) {
+        float res = rhos[0] * d1s[0][j];
+        for (int k = 1; k < order - 1; k++) {
+          res += rhos[k] * d1s[k][j];
+        }
+        corr = res + rhoLast * d1t;
+      } else {
+        corr = 0f + rhoLast * d1t;
+      }
+      out[j] = base - c2 * corr;
+    }
+    return out;
+  }
+
+  @Override
+  public FloatTensor addNoise(FloatTensor original, FloatTensor noise, double timestep) {
+    requireTimesteps();
+    int idx;
+    if (beginIndex == null) {
+      idx = indexForTimestep(timestep);
+    } else if (stepIndex != null) {
+      idx = stepIndex;
+    } else {
+      idx = beginIndex;
+    }
+    float[] as = MultistepMath.alphaSigma(sigmas[idx], flowSigmas);
+    float[] o = original.data();
+    float[] z = noise.data();
+    float[] r = new float[o.length];
+    for (int i = 0; i < o.length; i++) {
+      r[i] = as[0] * o[i] + as[1] * z[i];
+    }
+    return FloatTensor.of(r, original.shape().clone());
+  }
+
+  @Override
+  public String toString() {
+    return CLASS_NAME + "[order=" + solverOrder + ", " + (bh1 ? "bh1" : "bh2") + "]";
+  }
+}

@@ -1,0 +1,47 @@
+package io.diffuse4j.schedulers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.diffuse4j.api.scheduler.Scheduler;
+import io.diffuse4j.api.scheduler.SchedulerConfig;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class MultistepGeneratedCasesTest {
+
+  static Stream<String> cases() throws IOException, URISyntaxException {
+    Path dir = Path.of(MultistepGeneratedCasesTest.class.getResource("/conformance/multistep-generated").toURI());
+    try (Stream<Path> s = Files.list(dir)) {
+      List<String> names = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))
+          .map(n -> "/conformance/multistep-generated/" + n).sorted().toList();
+      return Stream.concat(Stream.of("/conformance/schedulers/dpmpp-2m.json", "/conformance/schedulers/dpmpp-2m-karras.json",
+          "/conformance/schedulers/lcm.json", "/conformance/schedulers/unipc.json"), names.stream());
+    }
+  }
+
+  static Function<SchedulerConfig, Scheduler> factory(String cls) {
+    return switch (cls) {
+      case "DPMSolverMultistepScheduler" -> DpmSolverMultistepScheduler::new;
+      case "LCMScheduler" -> LcmScheduler::new;
+      case "UniPCMultistepScheduler" -> UniPcMultistepScheduler::new;
+      default -> throw new IllegalArgumentException(cls);
+    };
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void replays(String resource) {
+    JsonNode c = MultistepCaseReplay.load(resource);
+    MultistepCaseReplay.Result r = MultistepCaseReplay.replay(c, factory(c.get("scheduler_config").get("_class_name").asText()));
+    System.out.printf("CASE %-40s err %.3g tol %.3g %s%n", r.name(), r.worst(), r.tolerance(), r.detail());
+    assertThat(r.passed()).as(r.toString()).isTrue();
+  }
+}
