@@ -4,14 +4,15 @@ ftfy (the version installed, 6.3.x) uses to detect and undo mojibake, for ClipTe
 - badness: ftfy.badness.BADNESS_RE, utf8_detector: ftfy.chardata.UTF8_DETECTOR_RE, both turned from
   Python verbose syntax into plain Java-compatible patterns (whitespace and comments outside
   character classes dropped; '[' and '&' inside classes escaped).
-- altered_utf8 / lossy_utf8: the bytes patterns ALTERED_UTF8_RE / LOSSY_UTF8_RE, as patterns over
+- altered_utf8 / lossy_utf8 / a_grave_word: the bytes patterns ALTERED_UTF8_RE / LOSSY_UTF8_RE /
+  fixes.A_GRAVE_WORD_RE, as patterns over
   bytes read as ISO-8859-1 characters.
 - encodings: for each of ftfy's CHARMAP_ENCODINGS (in order), the 256 characters bytes 0..255
   decode to (byte 0x1A as ftfy's regex sees it).
 Run from text-encoder/ with ftfy installed: python3 tools/gen_ftfy_tables.py
 """
 import json
-from ftfy import badness, chardata
+from ftfy import badness, chardata, fixes
 import ftfy.bad_codecs  # registers sloppy-* and utf-8-variants
 
 def compact(pattern):
@@ -64,6 +65,7 @@ tables = {
     "utf8_detector": compact(chardata.UTF8_DETECTOR_RE.pattern),
     "altered_utf8": bytes_pattern(chardata.ALTERED_UTF8_RE),
     "lossy_utf8": bytes_pattern(chardata.LOSSY_UTF8_RE),
+    "a_grave_word": bytes_pattern(fixes.A_GRAVE_WORD_RE),
     "encoding_order": list(chardata.CHARMAP_ENCODINGS),
     "encodings": encodings,
 }

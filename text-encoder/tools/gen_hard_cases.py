@@ -103,6 +103,11 @@ PROMPTS = [
     "\x80\x93 c1 controls \x9c",
     "ﬁ\u0301 &nbsp x &copy 2020 AT&T",
     "✓ check ★ star ♥ heart",
+    "fÃ cil Ã\xa0 la carte",
+    "first &amp; line\n<b>second</b> &EACUTE;\nthird &AMP;",
+    "ΣΑΣ\u0345 a\u0345b .\u0345.",
+    "the 'ſ long s and &#99999999999; &notit; &ampx",
+    "\u180e mongolian \u200b zero \u2007 figure \u000b vt \u001c fs",
 ]
 
 cases = []

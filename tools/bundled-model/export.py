@@ -106,7 +106,7 @@ def main():
     for d in ("vae_decoder", "vae_encoder"):
         json.dump(vae_cfg, open(os.path.join(out, d, "config.json"), "w"), indent=2)
     json.dump({"_class_name": "UNet2DConditionModel", "sample_size": 16, "in_channels": 4, "out_channels": 4,
-               "block_out_channels": [48, 96, 128], "cross_attention_dim": 64},
+               "block_out_channels": [64, 128, 128], "cross_attention_dim": 64},
               open(os.path.join(out, "unet", "config.json"), "w"), indent=2)
     json.dump({"_class_name": "CLIPTextModel", "hidden_size": 64, "num_hidden_layers": 2,
                "max_position_embeddings": 77, "vocab_size": ck["vocab_size"]},

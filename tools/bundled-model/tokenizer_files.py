@@ -83,7 +83,7 @@ def write(out_dir):
     with open(os.path.join(out_dir, "tokenizer_config.json"), "w") as f:
         json.dump({"add_prefix_space": False, "bos_token": SOT, "eos_token": EOT, "unk_token": EOT,
                    "pad_token": EOT, "model_max_length": 77, "do_lower_case": True, "errors": "replace",
-                   "tokenizer_class": "CLIPTokenizer"}, f, indent=2)
+                   "tokenizer_class": "CLIPTokenizer", "report_unknown_words": True}, f, indent=2)
     added = [dict(id=vocab[t], content=t, single_word=False, lstrip=False, rstrip=False, normalized=True,
                   special=True) for t in (SOT, EOT)]
     tj = {

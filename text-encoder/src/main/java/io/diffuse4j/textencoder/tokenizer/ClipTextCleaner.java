@@ -123,7 +123,19 @@ public final class ClipTextCleaner {
     String fixed = fixText(text);
     String unescaped = htmlUnescape(htmlUnescape(fixed));
     String collapsed = WHITESPACE_RUN.matcher(strip(unescaped)).replaceAll(" ");
-    return strip(collapsed).toLowerCase(Locale.ROOT);
+    return pythonLower(strip(collapsed));
+  }
+
+  /**
+   * Python's {@code str.lower()}. Java's differs only for final sigma next to U+0345, which Python
+   * counts as a cased letter and Java as case-ignorable: U+0345 stands in as a cased letter.
+   */
+  private static String pythonLower(String text) {
+    char standIn = '\u1d6a'; // LATIN SUBSCRIPT SMALL LETTER CHI: lower case, cased, not case-ignorable
+    if (text.indexOf('\u0345') < 0 || text.indexOf(standIn) >= 0) {
+      return text.toLowerCase(Locale.ROOT);
+    }
+    return text.replace('\u0345', standIn).toLowerCase(Locale.ROOT).replace(standIn, '\u0345');
   }
 
   /** An approximation of {@code ftfy.fix_text(text)} with ftfy 6's default settings. */

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +29,13 @@ import java.util.regex.Pattern;
  * <p>{@link #load(Path)} reads a tokenizer folder: {@code tokenizer.json} when present, otherwise
  * {@code vocab.json} + {@code merges.txt} (what SD exports ship), plus the optional
  * {@code tokenizer_config.json} / {@code special_tokens_map.json} for {@code pad_token} (SD 1.x pads
- * with {@code <|endoftext|>}, SD 2.x with {@code !}) and {@code model_max_length} (77). Prompts are
- * truncated with the end token kept last, then padded. DJL is kept offline: its telemetry and
+ * with {@code <|endoftext|>}, SD 2.x with {@code !}) and {@code model_max_length} (77); a
+ * closed-vocabulary model can set {@code "report_unknown_words": true} in
+ * {@code tokenizer_config.json} to have {@link TokenizedPrompt#unknownWords()} filled (as
+ * {@link TokenizerOptions#reportUnknownWords()} does). Prompts are
+ * truncated with the end token kept last, then padded. The text clean-up and the word split are
+ * always CLIP's (a {@code tokenizer.json}'s normalizer and pre_tokenizer are replaced); its BPE
+ * model, added tokens and post-processor are used as they are. DJL is kept offline: its telemetry and
  * downloads are switched off through {@code OPT_OUT_TRACKING=true} and {@code ai.djl.offline=true}
  * (system properties, set only where neither the property nor its environment variable is set).
  *
@@ -101,44 +107,11 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
     }
     SpecialTokens specials = SpecialTokens.read(tokenizerDir);
     Path tokenizerJson = tokenizerDir.resolve("tokenizer.json");
-    String json;
-    Map<String, Integer> vocab;
-    String source;
-    if (Files.isRegularFile(tokenizerJson)) {
-      JsonNode node = ClipTokenizerFiles.readJson(tokenizerJson, "a Hugging Face tokenizer.json, or delete it"
-          + " and provide vocab.json and merges.txt");
-      JsonNode model = node.path("model");
-      if (!node.isObject() || !"BPE".equals(model.path("type").asText()) || !model.path("vocab").isObject()) {
-        throw new IllegalArgumentException(
-            tokenizerJson + " has no BPE model with a vocab (model.type must be \"BPE\"): it is not a CLIP"
-                + " tokenizer; delete it and provide vocab.json and merges.txt");
-      }
-      ObjectNode tree = (ObjectNode) node;
-      // The Java cleaner reproduces CLIP's own clean-up (ftfy, html, whitespace, lower); the fast
-      // tokenizer's normaliser would redo part of it in a slightly different order.
-      tree.putNull("normalizer");
-      tree.putNull("truncation");
-      tree.putNull("padding");
-      json = ClipTokenizerFiles.toJson(tree);
-      vocab = new HashMap<>(ClipTokenizerFiles.vocabFromNode(model.path("vocab"), tokenizerJson));
-      for (JsonNode added : node.path("added_tokens")) {
-        vocab.putIfAbsent(added.path("content").asText(), added.path("id").asInt());
-      }
-      source = tokenizerJson.toString();
-    } else {
-      Path vocabFile = tokenizerDir.resolve("vocab.json");
-      Path mergesFile = tokenizerDir.resolve("merges.txt");
-      if (!Files.isRegularFile(vocabFile) || !Files.isRegularFile(mergesFile)) {
-        throw new IllegalArgumentException(
-            tokenizerDir + " has no tokenizer.json and no " + (Files.isRegularFile(vocabFile) ? "merges.txt" : "vocab.json")
-                + ": copy the model's tokenizer/ folder (tokenizer.json, or vocab.json and merges.txt)");
-      }
-      vocab = ClipTokenizerFiles.readVocab(vocabFile);
-      List<String> merges = ClipTokenizerFiles.readMerges(mergesFile);
-      json = ClipTokenizerFiles.tokenizerJsonText(
-          vocab, merges, specials.start, specials.end, specials.unk, vocabFile, false);
-      source = vocabFile + " + " + mergesFile;
-    }
+    Definition def = Files.isRegularFile(tokenizerJson)
+        ? fromTokenizerJson(tokenizerJson)
+        : fromVocabAndMerges(tokenizerDir, specials);
+    Map<String, Integer> vocab = def.vocab();
+    String source = def.source();
 
     String padToken = options.padToken().orElse(specials.pad);
     Integer padId = vocab.get(padToken);
@@ -150,7 +123,7 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
     }
     int maxLength = options.maxLength().orElse(specials.maxLength);
 
-    Set<String> wholeWords = new java.util.HashSet<>();
+    Set<String> wholeWords = new HashSet<>();
     for (String token : vocab.keySet()) {
       if (token.endsWith("</w>")) {
         wholeWords.add(token);
@@ -160,7 +133,7 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
     HuggingFaceTokenizer hf;
     try {
       hf = HuggingFaceTokenizer.newInstance(
-          new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+          new ByteArrayInputStream(def.json().getBytes(StandardCharsets.UTF_8)),
           Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false"));
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException(
@@ -176,11 +149,75 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
                 + empty.length + " ids): its post_processor must be CLIP's RobertaProcessing");
       }
       return new ClipTokenizer(hf, ClipTextCleaner.create(), Set.copyOf(wholeWords), maxLength,
-          (int) empty[0], (int) empty[1], padId, options.reportUnknownWords(), source);
+          (int) empty[0], (int) empty[1], padId,
+          options.reportUnknownWords() || specials.reportUnknownWords(), source);
     } catch (RuntimeException e) {
       hf.close();
       throw e;
     }
+  }
+
+  /** The tokenizer.json text DJL gets, the vocabulary (added tokens included) and where it came from. */
+  private record Definition(String json, Map<String, Integer> vocab, String source) {}
+
+  private static Definition fromTokenizerJson(Path tokenizerJson) {
+    JsonNode node = ClipTokenizerFiles.readJson(tokenizerJson, "a Hugging Face tokenizer.json, or delete it"
+        + " and provide vocab.json and merges.txt");
+    JsonNode model = node.path("model");
+    if (!node.isObject() || !"BPE".equals(model.path("type").asText()) || !model.path("vocab").isObject()) {
+      throw new IllegalArgumentException(
+          tokenizerJson + " has no BPE model with a vocab (model.type must be \"BPE\"): it is not a CLIP"
+              + " tokenizer; delete it and provide vocab.json and merges.txt");
+    }
+    ObjectNode tree = (ObjectNode) node;
+    // The Java cleaner reproduces CLIP's own clean-up (ftfy, html, whitespace, lower); the fast
+    // tokenizer's normaliser would redo part of it in a slightly different order.
+    tree.putNull("normalizer");
+    tree.putNull("truncation");
+    tree.putNull("padding");
+    // CLIP's word split, whatever the file says (older CLIPTokenizerFast files had GPT-2's)
+    tree.set("pre_tokenizer", clipPreTokenizer());
+    Map<String, Integer> vocab = new HashMap<>(ClipTokenizerFiles.vocabFromNode(model.path("vocab"), tokenizerJson));
+    for (JsonNode added : node.path("added_tokens")) {
+      vocab.putIfAbsent(added.path("content").asText(), added.path("id").asInt());
+    }
+    return new Definition(ClipTokenizerFiles.toJson(tree), vocab, tokenizerJson.toString());
+  }
+
+  private static Definition fromVocabAndMerges(Path dir, SpecialTokens specials) {
+    Path vocabFile = dir.resolve("vocab.json");
+    Path mergesFile = dir.resolve("merges.txt");
+    if (!Files.isRegularFile(vocabFile) || !Files.isRegularFile(mergesFile)) {
+      throw new IllegalArgumentException(
+          dir + " has no tokenizer.json and no " + (Files.isRegularFile(vocabFile) ? "merges.txt" : "vocab.json")
+              + ": copy the model's tokenizer/ folder (tokenizer.json, or vocab.json and merges.txt)");
+    }
+    Map<String, Integer> vocab = ClipTokenizerFiles.readVocab(vocabFile);
+    List<String> merges = ClipTokenizerFiles.readMerges(mergesFile);
+    String json = ClipTokenizerFiles.tokenizerJsonText(vocab, merges, specials.start, specials.end, specials.unk,
+        vocabFile, false, exactSplit(ClipTokenizerFiles.SPLIT_REGEX));
+    return new Definition(json, vocab, vocabFile + " + " + mergesFile);
+  }
+
+  private static ObjectNode clipPreTokenizer() {
+    ObjectNode pre = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    pre.put("type", "Sequence");
+    ObjectNode split = pre.putArray("pretokenizers").addObject();
+    split.put("type", "Split");
+    split.putObject("pattern").put("Regex", exactSplit(ClipTokenizerFiles.SPLIT_REGEX));
+    split.put("behavior", "Removed");
+    split.put("invert", true);
+    ObjectNode byteLevel = ((com.fasterxml.jackson.databind.node.ArrayNode) pre.get("pretokenizers")).addObject();
+    byteLevel.put("type", "ByteLevel");
+    byteLevel.put("add_prefix_space", false);
+    byteLevel.put("trim_offsets", true);
+    byteLevel.put("use_regex", false);
+    return pre;
+  }
+
+  /** CLIP's split is case-insensitive: its {@code 's} also takes an apostrophe with U+017F (long s). */
+  private static String exactSplit(String regex) {
+    return regex.contains("'s|'t|") && !regex.contains("'\u017f") ? regex.replace("'s|'t|", "'s|'\u017f|'t|") : regex;
   }
 
   @Override
@@ -213,7 +250,17 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
     if (closed) {
       throw new IllegalStateException("this ClipTokenizer (" + source + ") is closed: load it again");
     }
-    return toInts(hfTokenizer.encode(cleaner.clean(prompt)).getIds());
+    return toInts(hfTokenizer.encode(prepare(prompt)).getIds());
+  }
+
+  /**
+   * CLIP's clean-up, plus two quirks of its case-insensitive word regex (Python {@code regex}
+   * module) that a case-sensitive split does not have: U+0345 (combining ypogegrammeni, whose
+   * case partner is a letter) matches no alternative and is skipped, like a space; and
+   * {@code 's} also matches an apostrophe with U+017F (long s), handled in the split regex.
+   */
+  private String prepare(String prompt) {
+    return cleaner.clean(prompt).replace('\u0345', ' ');
   }
 
   @Override
@@ -224,7 +271,7 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
     if (prompt == null) {
       throw new IllegalArgumentException("prompt is null: pass \"\" for an empty prompt");
     }
-    String text = cleaner.clean(prompt);
+    String text = prepare(prompt);
     Encoding encoding = hfTokenizer.encode(text);
     long[] all = encoding.getIds();
     int[] ids = new int[maxLength];
@@ -293,7 +340,8 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
   }
 
   /** bos/eos/unk/pad and model_max_length from tokenizer_config.json and special_tokens_map.json. */
-  private record SpecialTokens(String start, String end, String unk, String pad, String padSource, int maxLength) {
+  private record SpecialTokens(
+      String start, String end, String unk, String pad, String padSource, int maxLength, boolean reportUnknownWords) {
 
     static SpecialTokens read(Path dir) {
       Path configFile = dir.resolve("tokenizer_config.json");
@@ -320,7 +368,8 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
         // transformers writes 1e30 for "no limit": the CLIP text encoder still reads 77 positions
         maxLength = length.asDouble() > 1_000_000 ? DEFAULT_MAX_LENGTH : length.asInt();
       }
-      return new SpecialTokens(start, end, unk, pad, padSource, maxLength);
+      boolean report = config.path("report_unknown_words").asBoolean(false);
+      return new SpecialTokens(start, end, unk, pad, padSource, maxLength, report);
     }
 
     private static JsonNode optionalJson(Path file) {

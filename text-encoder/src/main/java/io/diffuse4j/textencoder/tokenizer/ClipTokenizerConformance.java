@@ -10,9 +10,9 @@ import java.util.List;
 /**
  * Replays the CLIP tokenizer conformance cases ({@code ldm-clip-tokenizer-cases/1}: {@code text},
  * untruncated {@code ids}, {@code input_ids_77_pad_eot}, {@code input_ids_77_pad_zero}) against a
- * tokenizer folder and prints one line per case and variant: {@code PASS <name>} or
- * {@code FAIL <name> <reason>}. The padded variants load the folder with the padding token
- * overridden ({@code <|endoftext|>}, then the token of id 0, {@code !} in CLIP).
+ * tokenizer folder and prints one line per case and variant: {@code PASS <name>/<variant>} or
+ * {@code FAIL <name>/<variant> <reason>} (the first differing position), then a summary line.
+ * The padded variants load the folder with the padding token overridden ({@code <|endoftext|>}, then the token of id 0, {@code !} in CLIP).
  *
  * <pre>{@code
  * boolean ok = ClipTokenizerConformance.run(Path.of("cases.json"), modelDir.resolve("tokenizer"), System.out);
@@ -57,7 +57,7 @@ public final class ClipTokenizerConformance {
           for (int i = 0; i < expected.length; i++) {
             expected[i] = expectedNode.get(i).asInt();
           }
-          String label = name + " " + variant;
+          String label = name + "/" + variant;
           String failure;
           try {
             int[] got;

@@ -24,7 +24,8 @@ import java.util.Map;
  * Reads the CLIP tokenizer files Stable Diffusion exports ship ({@code vocab.json},
  * {@code merges.txt}) and writes the equivalent Hugging Face {@code tokenizer.json}, the one
  * transformers' {@code CLIPTokenizerFast} builds (CLIPConverter): NFC + whitespace collapse +
- * lower-case normaliser, the CLIP regex split + ByteLevel pre-tokenizer, BPE with the
+ * lower-case normaliser, the CLIP regex split + ByteLevel pre-tokenizer (without GPT-2's regex,
+ * which would split one CLIP word, an apostrophe with a long s), BPE with the
  * {@code </w>} end-of-word suffix, start and end tokens added around every text.
  *
  * <pre>{@code
@@ -64,7 +65,7 @@ public final class ClipTokenizerFiles {
       Path vocabJson, Path mergesTxt, Path out, String startToken, String endToken, String unkToken) {
     Map<String, Integer> vocab = readVocab(vocabJson);
     List<String> merges = readMerges(mergesTxt);
-    String json = tokenizerJsonText(vocab, merges, startToken, endToken, unkToken, vocabJson, true);
+    String json = tokenizerJsonText(vocab, merges, startToken, endToken, unkToken, vocabJson, true, SPLIT_REGEX);
     try {
       Files.writeString(out, json, StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -75,7 +76,7 @@ public final class ClipTokenizerFiles {
   /**
    * The tokenizer.json text (CLIPConverter layout), written with a streaming generator so that a
    * 49k-token vocabulary costs little; {@code withNormalizer} false leaves the normaliser out
-   * (ClipTokenizer cleans the text itself).
+   * (ClipTokenizer cleans the text itself); {@code splitRegex} is the pre-tokenizer's split.
    */
   static String tokenizerJsonText(
       Map<String, Integer> vocab,
@@ -84,7 +85,8 @@ public final class ClipTokenizerFiles {
       String endToken,
       String unkToken,
       Path vocabFile,
-      boolean withNormalizer) {
+      boolean withNormalizer,
+      String splitRegex) {
     int startId = requireToken(vocab, startToken, vocabFile);
     int endId = requireToken(vocab, endToken, vocabFile);
     StringWriter out = new StringWriter(vocab.size() * 24 + merges.size() * 12);
@@ -125,7 +127,7 @@ public final class ClipTokenizerFiles {
       g.writeStartObject();
       g.writeStringField("type", "Split");
       g.writeObjectFieldStart("pattern");
-      g.writeStringField("Regex", SPLIT_REGEX);
+      g.writeStringField("Regex", splitRegex);
       g.writeEndObject();
       g.writeStringField("behavior", "Removed");
       g.writeBooleanField("invert", true);
@@ -134,7 +136,8 @@ public final class ClipTokenizerFiles {
       g.writeStringField("type", "ByteLevel");
       g.writeBooleanField("add_prefix_space", false);
       g.writeBooleanField("trim_offsets", true);
-      g.writeBooleanField("use_regex", true);
+      // the Split above already made CLIP's words; GPT-2's regex on top would split "'ſ"
+      g.writeBooleanField("use_regex", false);
       g.writeEndObject();
       g.writeEndArray();
       g.writeEndObject();

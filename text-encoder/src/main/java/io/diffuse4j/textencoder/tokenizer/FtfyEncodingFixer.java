@@ -34,6 +34,7 @@ final class FtfyEncodingFixer {
   private final Pattern utf8Detector;
   private final Pattern alteredUtf8;
   private final Pattern lossyUtf8;
+  private final Pattern aGraveWord;
   private final List<String> encodingOrder;
   /** Per encoding: character -> byte, for every character the encoding can produce. */
   private final Map<String, Map<Character, Integer>> encoders;
@@ -45,6 +46,7 @@ final class FtfyEncodingFixer {
     utf8Detector = Pattern.compile(tables.path("utf8_detector").asText(), flags);
     alteredUtf8 = Pattern.compile(tables.path("altered_utf8").asText());
     lossyUtf8 = Pattern.compile(tables.path("lossy_utf8").asText());
+    aGraveWord = Pattern.compile(tables.path("a_grave_word").asText());
     List<String> order = new ArrayList<>();
     tables.path("encoding_order").forEach(n -> order.add(n.asText()));
     encodingOrder = List.copyOf(order);
@@ -122,6 +124,8 @@ final class FtfyEncodingFixer {
       possible.add(encoding);
       String view = new String(bytes, StandardCharsets.ISO_8859_1);
       if (!encoding.equals("macroman") && alteredUtf8.matcher(view).find()) {
+        // ftfy's restore_byte_a0: "Ã " as the word "à" first, then A0 bytes turned into spaces
+        view = aGraveWord.matcher(view).replaceAll("\u00c3\u00a0 ");
         view = replaceAll(alteredUtf8, view, m -> m.replace(' ', '\u00a0'));
       }
       if (encoding.startsWith("sloppy")) {

@@ -83,6 +83,25 @@ class ClipTokenizerTest {
   }
 
   @Test
+  void oldStyleTokenizerJsonStillSplitsLikeClip() throws IOException {
+    // transformers' first CLIPTokenizerFast files: GPT-2's ByteLevel split, no normaliser
+    Path dir = Files.createDirectory(temp.resolve("old"));
+    ClipTokenizerFiles.writeTokenizerJson(
+        TestFiles.clipDir().resolve("vocab.json"), TestFiles.clipDir().resolve("merges.txt"), dir.resolve("tokenizer.json"));
+    ObjectMapper json = new ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode tree =
+        (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(dir.resolve("tokenizer.json").toFile());
+    tree.putNull("normalizer");
+    tree.putObject("pre_tokenizer").put("type", "ByteLevel").put("add_prefix_space", false).put("use_regex", true);
+    json.writeValue(dir.resolve("tokenizer.json").toFile(), tree);
+    try (ClipTokenizer old = ClipTokenizer.load(dir)) {
+      for (String prompt : allPrompts()) {
+        assertThat(old.encode(prompt)).as(prompt).isEqualTo(clip.encode(prompt));
+      }
+    }
+  }
+
+  @Test
   void truncationKeepsEndTokenLastAndReportsDroppedText() {
     TokenizedPrompt p = clip.tokenize("cat ".repeat(76).strip());
     assertThat(p.untruncatedLength()).isEqualTo(78);
@@ -151,6 +170,13 @@ class ClipTokenizerTest {
     }
     try (ClipTokenizer quiet = ClipTokenizer.load(dir)) {
       assertThat(quiet.tokenize("a purple circle").unknownWords()).isEmpty();
+    }
+    Path flagged = Files.createDirectory(temp.resolve("flagged"));
+    Files.copy(dir.resolve("vocab.json"), flagged.resolve("vocab.json"));
+    Files.copy(dir.resolve("merges.txt"), flagged.resolve("merges.txt"));
+    Files.writeString(flagged.resolve("tokenizer_config.json"), "{\"report_unknown_words\": true}");
+    try (ClipTokenizer fromConfig = ClipTokenizer.load(flagged)) {
+      assertThat(fromConfig.tokenize("a purple circle").unknownWords()).containsExactly("purple");
     }
   }
 
