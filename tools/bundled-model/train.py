@@ -1,6 +1,6 @@
 """Trains the bundled model: VAE first, then U-Net + text encoder together on VAE latents.
 
-    /usr/bin/python3 tools/bundled-model/train.py --out tools/work/bundled
+    /usr/bin/python3 tools/bundled-model/train.py --out tools/work/bundled --vae-steps 500 --dataset 16000 --steps 3000
 
 Seeded and reproducible on the same machine and thread count (torch.set_num_threads(2)): the
 same seed prints the same losses. Checkpoints go to OUT/ckpt-*.pt; export.py turns one into the
@@ -97,7 +97,8 @@ def train_diffusion(args, log, latents, specs, std):
     empty = tok.encode("", CTX_TOKENS)
     start = time.time()
     smooth = None
-    for step in range(args.steps):
+    last = args.stop_at if args.stop_at else args.steps
+    for step in range(last):
         frac = step / args.steps
         lr = args.lr * min(1, (step + 1) / 200) * (0.5 * (1 + math.cos(math.pi * frac)) * 0.97 + 0.03)
         for g in opt.param_groups:
@@ -131,7 +132,7 @@ def train_diffusion(args, log, latents, specs, std):
             el = time.time() - start
             log(f"diffusion step {step} loss {loss.item():.4f} smooth {smooth:.4f} lr {lr:.2e} "
                 f"{el / (step + 1):.2f}s/step elapsed {el / 60:.1f}min")
-        if (step + 1) % args.ckpt_every == 0 or step == args.steps - 1:
+        if (step + 1) % args.ckpt_every == 0 or step == last - 1:
             save(args, te, unet, ema, step + 1, std, len(tok.vocab))
 
 
@@ -150,6 +151,8 @@ def main():
     ap.add_argument("--vae-steps", type=int, default=1500)
     ap.add_argument("--dataset", type=int, default=60000)
     ap.add_argument("--steps", type=int, default=4000)
+    ap.add_argument("--stop-at", type=int, default=0,
+                    help="stop after this many steps, learning-rate schedule unchanged (0: run all --steps)")
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--ema", type=float, default=0.999)
