@@ -166,23 +166,27 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
     float[] allSigmas = MultistepMath.trainingSigmas(alphasCumprod);
     float[] logSigmas = MultistepMath.logs(allSigmas);
     double[] sig;
-    if (karras || exponential) {
-      double sMin = allSigmas[0];
-      double sMax = allSigmas[allSigmas.length - 1];
-      sig = karras ? SchedulerMath.karrasSigmas(sMin, sMax, n) : MultistepMath.exponentialSigmas(sMin, sMax, n);
-      ts = new double[n];
-      for (int i = 0; i < n; i++) {
-        double t = MultistepMath.sigmaToT(sig[i], logSigmas);
-        ts[i] = karras && !cosineBetas ? Math.rint(t) : t;
+    // diffusers' order of precedence: Karras, LU lambdas, exponential, (beta), flow, plain
+    if (karras || luLambdas) {
+      if (karras) {
+        sig = SchedulerMath.karrasSigmas(allSigmas[0], allSigmas[allSigmas.length - 1], n);
+      } else {
+        double[] lambdas = MultistepMath.luLambdas(logSigmas[logSigmas.length - 1], logSigmas[0], n);
+        sig = new double[n];
+        for (int i = 0; i < n; i++) {
+          sig[i] = Math.exp(lambdas[i]);
+        }
       }
-    } else if (luLambdas) {
-      double[] lambdas = MultistepMath.luLambdas(logSigmas[logSigmas.length - 1], logSigmas[0], n);
-      sig = new double[n];
       ts = new double[n];
       for (int i = 0; i < n; i++) {
-        sig[i] = Math.exp(lambdas[i]);
         double t = MultistepMath.sigmaToT(sig[i], logSigmas);
         ts[i] = cosineBetas ? t : Math.rint(t);
+      }
+    } else if (exponential) {
+      sig = MultistepMath.exponentialSigmas(allSigmas[0], allSigmas[allSigmas.length - 1], n);
+      ts = new double[n];
+      for (int i = 0; i < n; i++) {
+        ts[i] = MultistepMath.sigmaToT(sig[i], logSigmas);
       }
     } else if (flowSigmas) {
       sig = new double[n];
