@@ -107,12 +107,14 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
     this.finalSigmasType = r.choice("final_sigmas_type", "zero", "zero", "sigma_min");
     this.lambdaMinClipped = r.number("lambda_min_clipped", Double.NEGATIVE_INFINITY);
     r.keep("variance_type", null);
-    this.varianceType = (String) optionalChoice(source, "variance_type", "learned", "learned_range");
+    // diffusers acts on learned / learned_range only (keeping 3 channels) and ignores other values
+    Object vt = source.get("variance_type");
+    this.varianceType = "learned".equals(vt) || "learned_range".equals(vt) ? (String) vt : null;
     this.spacing = r.choice("timestep_spacing", "linspace", "linspace", "leading", "trailing");
     this.stepsOffset = r.integer("steps_offset", 0);
     boolean zeroSnr = r.bool("rescale_betas_zero_snr", false);
     r.bool("use_dynamic_shifting", false);
-    r.choice("time_shift_type", "exponential", "exponential");
+    r.keep("time_shift_type", "exponential");
     this.config = r.effectiveConfig();
 
     if ((karras ? 1 : 0) + (exponential ? 1 : 0) + (beta ? 1 : 0) > 1) {
@@ -139,16 +141,6 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
 
   private static IllegalArgumentException refuse(String message) {
     return new IllegalArgumentException(CLASS_NAME + ": " + message);
-  }
-
-  /** A string key that may be null, else one of {@code allowed}. */
-  static Object optionalChoice(SchedulerConfig source, String key, String... allowed) {
-    Object v = source.get(key);
-    if (v == null || java.util.Arrays.asList(allowed).contains(v)) {
-      return v;
-    }
-    throw new IllegalArgumentException(source.className() + ": " + key + " '" + v + "' is not supported; use null or"
-        + " one of " + String.join(", ", allowed));
   }
 
   @Override
@@ -372,11 +364,13 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
           + " use fewer steps or another sigma schedule, or call setTimesteps again for a new run");
     }
     batch = sample.rank() > 0 && sample.dim(0) > 0 ? sample.dim(0) : 1;
+    // 1. lower the order at the end of short runs (and always for the last step to a zero sigma)
     int len = timesteps.length;
     boolean lowerFinal = stepIndex == len - 1
         && (eulerAtFinal || (lowerOrderFinal && len < 15) || "zero".equals(finalSigmasType));
     boolean lowerSecond = stepIndex == len - 2 && lowerOrderFinal && len < 15;
 
+    // 2. the model output as x0 (DPM-Solver++) or epsilon (DPM-Solver), kept in the history
     float[] x = sample.data();
     float[] m = convertModelOutput(mo, x);
     for (int i = 0; i < solverOrder - 1; i++) {
@@ -384,6 +378,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
     }
     modelOutputs[solverOrder - 1] = m;
 
+    // 3. the SDE variants draw their noise before choosing the order, every step
     float[] noise = null;
     if (algorithmType.startsWith("sde-")) {
       if (context == null || context.noise() == null) {
@@ -394,6 +389,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
       noise = z.data();
     }
 
+    // 4. the multistep update of the order the history allows (arXiv:2211.01095, Algorithm 2 and eq. (9))
     float[] prev;
     if (solverOrder == 1 || lowerOrderNums < 1 || lowerFinal) {
       prev = firstOrderUpdate(m, x, noise);

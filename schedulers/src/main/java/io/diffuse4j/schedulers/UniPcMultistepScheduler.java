@@ -14,7 +14,11 @@ import java.util.Set;
  * UniC corrector of any order (usually 1 to 3), {@code bh1}/{@code bh2} B(h) choices, data
  * ({@code predict_x0}) or noise prediction, {@code lower_order_final}, {@code disable_corrector},
  * Karras, exponential and flow sigmas and {@code final_sigmas_type}. Deterministic: it draws no
- * noise.
+ * noise. Like diffusers, {@code solver_type=bh1} with {@code final_sigmas_type=zero} gives NaN at
+ * the last step (B(h) is infinite there); use {@code sigma_min} or {@code bh2} with bh1 models.
+ * Configurations diffusers refuses (unknown solver or prediction types, several sigma schedules,
+ * {@code solver_p}, {@code use_dynamic_shifting} without a {@code mu}, schedules that repeat a
+ * timestep so that diffusers runs past the end) throw {@link IllegalArgumentException}.
  *
  * <pre>{@code
  * Scheduler s = new UniPcMultistepScheduler(SchedulerConfig.of("UniPCMultistepScheduler",
@@ -112,7 +116,7 @@ public final class UniPcMultistepScheduler implements Scheduler {
     this.finalSigmasType = r.choice("final_sigmas_type", "zero", "zero", "sigma_min");
     boolean zeroSnr = r.bool("rescale_betas_zero_snr", false);
     boolean dynamicShifting = r.bool("use_dynamic_shifting", false);
-    r.choice("time_shift_type", "exponential", "exponential", "linear");
+    r.keep("time_shift_type", "exponential");
     this.sigmaMinConfig = r.optNumber("sigma_min");
     this.sigmaMaxConfig = r.optNumber("sigma_max");
     this.shiftTerminal = r.optNumber("shift_terminal");
@@ -343,6 +347,7 @@ public final class UniPcMultistepScheduler implements Scheduler {
           + " use fewer steps or another sigma schedule, or call setTimesteps again for a new run");
     }
     batch = sample.rank() > 0 && sample.dim(0) > 0 ? sample.dim(0) : 1;
+    // 1. UniC corrects the sample of the previous step with this model output (unless disabled)
     boolean useCorrector = stepIndex > 0 && !disableCorrector.contains(stepIndex - 1) && lastSample != null;
 
     float[] x = sample.data();
@@ -350,11 +355,13 @@ public final class UniPcMultistepScheduler implements Scheduler {
     if (useCorrector) {
       x = correct(converted, lastSample, x, thisOrder);
     }
+    // 2. history of model outputs
     for (int i = 0; i < solverOrder - 1; i++) {
       modelOutputs[i] = modelOutputs[i + 1];
     }
     modelOutputs[solverOrder - 1] = converted;
 
+    // 3. UniP predicts the next sample with the order the history (and lower_order_final) allows
     int order = lowerOrderFinal ? Math.min(solverOrder, timesteps.length - stepIndex) : solverOrder;
     thisOrder = Math.min(order, lowerOrderNums + 1);
     lastSample = x;

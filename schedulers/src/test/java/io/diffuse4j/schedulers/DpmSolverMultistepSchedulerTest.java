@@ -61,6 +61,19 @@ class DpmSolverMultistepSchedulerTest {
   }
 
   @Test
+  void firstOrderDpmSolverPlusPlusEqualsTheDdimScheduler() {
+    // With trailing spacing both walk 999, 899, ..., 99 and DDIM's final alpha is 1 (set_alpha_to_one),
+    // so DPM-Solver++(1) with a zero final sigma is DDIM with eta 0, step for step.
+    Map<String, Object> common = Map.of("beta_start", 0.00085, "beta_end", 0.012, "beta_schedule", "scaled_linear",
+        "timestep_spacing", "trailing", "clip_sample", false, "set_alpha_to_one", true);
+    FloatTensor init = gaussian(21, 1, 4, 4, 4);
+    FloatTensor dpm = run(new DpmSolverMultistepScheduler(SchedulerConfig.of("DPMSolverMultistepScheduler", common)
+        .with("solver_order", 1L)), 10, init, null);
+    FloatTensor ddim = run(new DdimScheduler(SchedulerConfig.of("DDIMScheduler", common)), 10, init, null);
+    assertThat(maxAbsDiff(dpm.data(), ddim.data())).isLessThan(2e-5);
+  }
+
+  @Test
   void karrasProviderSetsKarrasSigmasAndKeepsTheModelConfig() {
     Scheduler s = new MultistepSchedulerProviders.DpmPlusPlus2mKarras()
         .create(SchedulerConfig.of("PNDMScheduler", SD).with("skip_prk_steps", true));
@@ -83,7 +96,8 @@ class DpmSolverMultistepSchedulerTest {
   @Test
   void fromUniPcConfigMapsTheSolverTypeLikeDiffusers() {
     UniPcMultistepScheduler u = new UniPcMultistepScheduler(SchedulerConfig.of("UniPCMultistepScheduler", SD));
-    DpmSolverMultistepScheduler d = new DpmSolverMultistepScheduler(u.config().withClassName("DPMSolverMultistepScheduler"));
+    DpmSolverMultistepScheduler d =
+        new DpmSolverMultistepScheduler(u.config().withClassName("DPMSolverMultistepScheduler"));
     assertThat(d.config().get("solver_type")).isEqualTo("midpoint");
     assertThat(d.config().get("disable_corrector")).isNotNull();
   }
@@ -128,8 +142,7 @@ class DpmSolverMultistepSchedulerTest {
       "beta_schedule|cubic|beta_schedule",
       "use_beta_sigmas|true|use_beta_sigmas",
       "algorithm_type|dpmsolver|final_sigmas_type",
-      "algorithm_type|deis|final_sigmas_type",
-      "variance_type|fixed|variance_type"})
+      "algorithm_type|deis|final_sigmas_type"})
   void refusesWhatDiffusersRefuses(String key, String value, String named) {
     Object v = switch (value) {
       case "true" -> Boolean.TRUE;

@@ -15,6 +15,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+/**
+ * Replays the shared DPM-Solver++/UniPC/LCM cases and the diffusers-generated ones in
+ * conformance/multistep-generated (orders, algorithm types, SDE noise, Karras/exponential/LU/flow
+ * sigmas, spacings, prediction types, zero-SNR, thresholding, LCM strength): every step within
+ * 1e-4 * max(1, max|expected|), NaN where diffusers gives NaN.
+ */
 class MultistepGeneratedCasesTest {
 
   static Stream<String> cases() throws IOException, URISyntaxException {
@@ -22,7 +28,8 @@ class MultistepGeneratedCasesTest {
     try (Stream<Path> s = Files.list(dir)) {
       List<String> names = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))
           .map(n -> "/conformance/multistep-generated/" + n).sorted().toList();
-      return Stream.concat(Stream.of("/conformance/schedulers/dpmpp-2m.json", "/conformance/schedulers/dpmpp-2m-karras.json",
+      return Stream.concat(Stream.of("/conformance/schedulers/dpmpp-2m.json",
+          "/conformance/schedulers/dpmpp-2m-karras.json",
           "/conformance/schedulers/lcm.json", "/conformance/schedulers/unipc.json"), names.stream());
     }
   }
@@ -40,7 +47,8 @@ class MultistepGeneratedCasesTest {
   @MethodSource("cases")
   void replays(String resource) {
     JsonNode c = MultistepCaseReplay.load(resource);
-    MultistepCaseReplay.Result r = MultistepCaseReplay.replay(c, factory(c.get("scheduler_config").get("_class_name").asText()));
+    String cls = c.get("scheduler_config").get("_class_name").asText();
+    MultistepCaseReplay.Result r = MultistepCaseReplay.replay(c, factory(cls));
     System.out.printf("CASE %-40s err %.3g tol %.3g %s%n", r.name(), r.worst(), r.tolerance(), r.detail());
     assertThat(r.passed()).as(r.toString()).isTrue();
   }
