@@ -59,14 +59,9 @@ public final class LmsDiscreteScheduler extends SigmaScheduler {
     float[] ts = SchedulerMath.sigmaTimesteps(spacing, numTrain, steps, stepsOffset);
     float[] train = trainingSigmas();
     double[] sig = interpolate(ts, train);
-    switch (sigmaKind) {
-      case "karras", "exponential" -> {
-        sig = convert(sigmaKind, sig, null, null, steps);
-        ts = sigmasToTimesteps(sig, train);
-      }
-      // diffusers' LMS does not convert to Beta sigmas: it only recomputes the timesteps from them
-      case "beta" -> ts = sigmasToTimesteps(sig, train);
-      default -> { }
+    if (!"none".equals(sigmaKind)) {
+      sig = convert(sigmaKind, sig, null, null, steps);
+      ts = sigmasToTimesteps(sig, train);
     }
     float[] run = new float[sig.length + 1];
     for (int i = 0; i < sig.length; i++) {

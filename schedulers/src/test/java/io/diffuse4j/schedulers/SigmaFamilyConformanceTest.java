@@ -7,8 +7,11 @@ import io.diffuse4j.schedulers.conformance.SchedulerConformance;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The shared diffusers cases of PNDM, Euler, Euler ancestral, LMS and Heun, and Euler's img2img add_noise. */
@@ -25,6 +28,22 @@ class SigmaFamilyConformanceTest {
     return text;
   }
 
+  /** Cases made by running diffusers' own sources (see conformance/sigma-generated/README.md). */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("generated")
+  void generatedCaseMatchesDiffusers(String file) throws Exception {
+    String out = run(false, "sigma-generated/" + file);
+    System.out.print(out);
+    assertThat(out).startsWith("PASS");
+  }
+
+  static Stream<String> generated() throws Exception {
+    Path dir = Path.of(SigmaFamilyConformanceTest.class.getResource("/conformance/sigma-generated").toURI());
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList().stream();
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"pndm", "euler", "euler-ancestral", "lms", "heun"})
   void sharedCaseMatchesDiffusers(String name) throws Exception {
@@ -32,7 +51,8 @@ class SigmaFamilyConformanceTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"add-noise-euler-0.6"})
+  @ValueSource(strings = {"add-noise-euler-0.6", "an-pndm-skip-0.6", "an-euler-karras-0.45", "an-euler-a-leading-0.8",
+      "an-lms-0.3", "an-heun-0.5", "an-heun-karras-0.7", "an-euler-zsnr-trailing-1.0"})
   void addNoiseMatchesDiffusers(String name) throws Exception {
     assertThat(run(true, "add-noise/" + name + ".json")).startsWith("PASS");
   }
