@@ -46,7 +46,9 @@ public final class EulerDiscreteScheduler extends SigmaScheduler {
     sigmaMin = r.optNumber("sigma_min");
     sigmaMax = r.optNumber("sigma_max");
     spacing = r.choice("timestep_spacing", "linspace", "linspace", "leading", "trailing");
-    String timestepType = r.choice("timestep_type", "discrete", "discrete", "continuous");
+    // diffusers only compares timestep_type with "continuous"; any other value means discrete
+    r.keep("timestep_type", "discrete");
+    Object timestepType = source.has("timestep_type") ? source.get("timestep_type") : "discrete";
     stepsOffset = r.integer("steps_offset", 0);
     boolean zeroSnr = r.bool("rescale_betas_zero_snr", false);
     finalSigmasType = r.choice("final_sigmas_type", "zero", "zero", "sigma_min");
