@@ -76,4 +76,47 @@ public final class BuiltInSchedulers {
       super("ddpm", DdpmScheduler.CLASS_NAME, "DDPM (ancestral, many steps)", Map.of(), DdpmScheduler::new);
     }
   }
+
+  /** {@code pndm}: PNDMScheduler (Stable Diffusion 1.x's own scheduler, PLMS with skip_prk_steps). */
+  public static final class Pndm extends Base {
+    /** The provider. */
+    public Pndm() {
+      super("pndm", PndmScheduler.CLASS_NAME, "PNDM / PLMS (pseudo linear multistep)", Map.of(), PndmScheduler::new);
+    }
+  }
+
+  /** {@code euler}: EulerDiscreteScheduler. */
+  public static final class Euler extends Base {
+    /** The provider. */
+    public Euler() {
+      super("euler", EulerDiscreteScheduler.CLASS_NAME, "Euler (k-diffusion, deterministic)", Map.of(),
+          EulerDiscreteScheduler::new);
+    }
+  }
+
+  /** {@code euler-a}: EulerAncestralDiscreteScheduler. */
+  public static final class EulerAncestral extends Base {
+    /** The provider. */
+    public EulerAncestral() {
+      super("euler-a", EulerAncestralDiscreteScheduler.CLASS_NAME, "Euler ancestral (adds noise every step)",
+          Map.of(), EulerAncestralDiscreteScheduler::new);
+    }
+  }
+
+  /** {@code lms}: LMSDiscreteScheduler. */
+  public static final class Lms extends Base {
+    /** The provider. */
+    public Lms() {
+      super("lms", LmsDiscreteScheduler.CLASS_NAME, "Linear multistep (order 4)", Map.of(), LmsDiscreteScheduler::new);
+    }
+  }
+
+  /** {@code heun}: HeunDiscreteScheduler (two model evaluations per step). */
+  public static final class Heun extends Base {
+    /** The provider. */
+    public Heun() {
+      super("heun", HeunDiscreteScheduler.CLASS_NAME, "Heun (2nd order, two evaluations per step)", Map.of(),
+          HeunDiscreteScheduler::new);
+    }
+  }
 }

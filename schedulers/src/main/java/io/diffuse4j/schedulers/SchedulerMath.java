@@ -53,6 +53,14 @@ public final class SchedulerMath {
           b[i] = (float) (s * (betaEnd - betaStart) + betaStart);
         }
       }
+      case "exp" -> {
+        // betas_for_alpha_bar(alpha_transform_type="exp"): alpha_bar(t) = exp(-12 t)
+        for (int i = 0; i < n; i++) {
+          double t1 = i / (double) n;
+          double t2 = (i + 1) / (double) n;
+          b[i] = (float) Math.min(1 - Math.exp(t2 * -12.0) / Math.exp(t1 * -12.0), 0.999);
+        }
+      }
       default -> throw new IllegalArgumentException("beta_schedule '" + schedule + "' is not supported");
     }
     return b;
@@ -283,5 +291,238 @@ public final class SchedulerMath {
         x[b * per + i] = Math.max(-s, Math.min(s, v)) / s;
       }
     }
+  }
+
+  /**
+   * The float32 timesteps of the sigma-based (k-diffusion style) schedulers, descending: Euler,
+   * Euler ancestral, LMS and Heun. {@code linspace} keeps the fractional values of
+   * {@code np.linspace(0, T - 1, n, dtype=float32)}, {@code leading} is
+   * {@code arange(n) * (T // n) + steps_offset}, {@code trailing} is
+   * {@code round(arange(T, 0, -T / n)) - 1} (NumPy's float {@code arange}).
+   */
+  public static float[] sigmaTimesteps(String spacing, int numTrain, int steps, int stepsOffset) {
+    float[] out;
+    switch (spacing) {
+      case "linspace" -> {
+        double[] l = npLinspace(0, numTrain - 1, steps);
+        out = new float[steps];
+        for (int i = 0; i < steps; i++) {
+          out[i] = (float) l[steps - 1 - i];
+        }
+      }
+      case "leading" -> {
+        int ratio = numTrain / steps;
+        out = new float[steps];
+        for (int i = 0; i < steps; i++) {
+          out[i] = (float) ((long) (steps - 1 - i) * ratio) + stepsOffset;
+        }
+      }
+      case "trailing" -> {
+        double[] t = MultistepMath.spacedTimesteps("trailing", numTrain, numTrain, steps, 0);
+        out = new float[t.length];
+        for (int i = 0; i < t.length; i++) {
+          out[i] = (float) t[i];
+        }
+      }
+      default -> throw new IllegalArgumentException("timestep_spacing '" + spacing
+          + "' is not supported; use linspace, leading or trailing");
+    }
+    return out;
+  }
+
+  /**
+   * {@code np.interp(x, arange(len(fp)), fp)} exactly as NumPy evaluates it:
+   * {@code slope * (x - j) + fp[j]} in float64, the end values outside the range.
+   */
+  public static double interpIndex(double x, float[] fp) {
+    int last = fp.length - 1;
+    if (!(x > 0)) {
+      return fp[0];
+    }
+    if (x >= last) {
+      return fp[last];
+    }
+    int j = (int) Math.floor(x);
+    if (j == x) {
+      return fp[j];
+    }
+    double slope = ((double) fp[j + 1] - fp[j]) / 1.0;
+    return slope * (x - j) + fp[j];
+  }
+
+  /**
+   * diffusers' {@code _convert_to_beta} ("Beta Sampling is All You Need", Lee et al. 2024):
+   * {@code sigma_min + ppf(1 - linspace(0, 1, n); alpha, beta) * (sigma_max - sigma_min)} with the
+   * Beta distribution's quantile function.
+   */
+  public static double[] betaSigmas(double sigmaMin, double sigmaMax, int n, double alpha, double beta) {
+    double[] ramp = npLinspace(0, 1, n);
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = sigmaMin + betaPpf(1 - ramp[i], alpha, beta) * (sigmaMax - sigmaMin);
+    }
+    return out;
+  }
+
+  /**
+   * The quantile function of the Beta(a, b) distribution ({@code scipy.stats.beta.ppf}), to about
+   * 1e-15: bisection on the regularized incomplete beta function, polished by Newton steps.
+   */
+  public static double betaPpf(double q, double a, double b) {
+    if (q <= 0) {
+      return 0;
+    }
+    if (q >= 1) {
+      return 1;
+    }
+    double lo = 0;
+    double hi = 1;
+    double x = 0.5;
+    for (int i = 0; i < 200 && hi - lo > 1e-17; i++) {
+      x = 0.5 * (lo + hi);
+      if (regularizedBeta(x, a, b) < q) {
+        lo = x;
+      } else {
+        hi = x;
+      }
+    }
+    return 0.5 * (lo + hi);
+  }
+
+  /** The regularized incomplete beta function {@code I_x(a, b)} (Lentz's continued fraction). */
+  public static double regularizedBeta(double x, double a, double b) {
+    if (x <= 0) {
+      return 0;
+    }
+    if (x >= 1) {
+      return 1;
+    }
+    double lnFront = a * Math.log(x) + b * Math.log1p(-x) - logBeta(a, b);
+    if (x < (a + 1) / (a + b + 2)) {
+      return Math.exp(lnFront) * betaFraction(x, a, b) / a;
+    }
+    return 1 - Math.exp(lnFront) * betaFraction(1 - x, b, a) / b;
+  }
+
+  private static double betaFraction(double x, double a, double b) {
+    double tiny = 1e-300;
+    double c = 1;
+    double d = 1 - (a + b) * x / (a + 1);
+    d = Math.abs(d) < tiny ? tiny : d;
+    d = 1 / d;
+    double h = d;
+    for (int m = 1; m <= 10_000; m++) {
+      int m2 = 2 * m;
+      double num = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+      d = 1 + num * d;
+      d = Math.abs(d) < tiny ? tiny : d;
+      c = 1 + num / c;
+      c = Math.abs(c) < tiny ? tiny : c;
+      d = 1 / d;
+      h *= d * c;
+      num = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+      d = 1 + num * d;
+      d = Math.abs(d) < tiny ? tiny : d;
+      c = 1 + num / c;
+      c = Math.abs(c) < tiny ? tiny : c;
+      d = 1 / d;
+      double del = d * c;
+      h *= del;
+      if (Math.abs(del - 1) < 1e-16) {
+        break;
+      }
+    }
+    return h;
+  }
+
+  private static double logBeta(double a, double b) {
+    return logGamma(a) + logGamma(b) - logGamma(a + b);
+  }
+
+  /** log Gamma(x) for x > 0 (Lanczos, g = 7, n = 9; about 1e-15 relative). */
+  static double logGamma(double x) {
+    if (x < 0.5) {
+      return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
+    }
+    double[] g = {0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
+        -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
+        1.5056327351493116e-7};
+    double xx = x - 1;
+    double s = g[0];
+    for (int i = 1; i < 9; i++) {
+      s += g[i] / (xx + i);
+    }
+    double t = xx + 7.5;
+    return 0.5 * Math.log(2 * Math.PI) + (xx + 0.5) * Math.log(t) - t + Math.log(s);
+  }
+
+  /**
+   * The definite integral of {@code f} over {@code [a, b]} by adaptive Gauss-Kronrod quadrature
+   * (the 10-point Gauss / 21-point Kronrod pair of QUADPACK, which {@code scipy.integrate.quad}
+   * uses), bisecting the interval with the largest error estimate until the total estimate is
+   * below {@code max(epsAbs, epsRel * |integral|)}. Exact for polynomials up to degree 31 in one
+   * panel. Works for {@code b < a} too.
+   */
+  public static double integrate(java.util.function.DoubleUnaryOperator f, double a, double b, double epsAbs,
+      double epsRel) {
+    if (a == b) {
+      return 0;
+    }
+    java.util.List<double[]> panels = new java.util.ArrayList<>();
+    panels.add(gaussKronrod21(f, a, b));
+    for (int iter = 0; iter < 200; iter++) {
+      double total = 0;
+      double err = 0;
+      int worst = 0;
+      for (int i = 0; i < panels.size(); i++) {
+        double[] p = panels.get(i);
+        total += p[2];
+        err += p[3];
+        if (p[3] > panels.get(worst)[3]) {
+          worst = i;
+        }
+      }
+      if (err <= Math.max(epsAbs, epsRel * Math.abs(total))) {
+        return total;
+      }
+      double[] w = panels.remove(worst);
+      double mid = 0.5 * (w[0] + w[1]);
+      panels.add(gaussKronrod21(f, w[0], mid));
+      panels.add(gaussKronrod21(f, mid, w[1]));
+    }
+    double total = 0;
+    for (double[] p : panels) {
+      total += p[2];
+    }
+    return total;
+  }
+
+  private static final double[] XGK = {0.995657163025808080735527280689003, 0.973906528517171720077964012084452,
+      0.930157491355708226001207180059508, 0.865063366688984510732096688423493, 0.780817726586416897063717578345042,
+      0.679409568299024406234327365114874, 0.562757134668604683339000099272694, 0.433395394129247190799265943165784,
+      0.294392862701460198131126603103866, 0.148874338981631210884826001129720, 0.0};
+  private static final double[] WGK = {0.011694638867371874278064396062192, 0.032558162307964727478818972459390,
+      0.054755896574351996031381300244580, 0.075039674810919952767043140916190, 0.093125454583697605535065465083366,
+      0.109387158802297641899210590325805, 0.123491976262065851077600525478376, 0.134709217311473325928054001771707,
+      0.142775938577060080797094273138717, 0.147739104901338491374841515972068, 0.149445554002916905664936468389821};
+  private static final double[] WG = {0.066671344308688137593568809893332, 0.149451349150580593145776339657697,
+      0.219086362515982043995534934228163, 0.269266719309996355091226921569469, 0.295524224714752870173892994651338};
+
+  /** One GK21 panel: {a, b, kronrod estimate, |kronrod - gauss|}. */
+  private static double[] gaussKronrod21(java.util.function.DoubleUnaryOperator f, double a, double b) {
+    double c = 0.5 * (a + b);
+    double h = 0.5 * (b - a);
+    double fc = f.applyAsDouble(c);
+    double k = fc * WGK[10];
+    double g = 0;
+    for (int j = 0; j < 10; j++) {
+      double x = h * XGK[j];
+      double s = f.applyAsDouble(c - x) + f.applyAsDouble(c + x);
+      k += WGK[j] * s;
+      if (j % 2 == 1) {
+        g += WG[j / 2] * s;
+      }
+    }
+    return new double[] {a, b, k * h, Math.abs((k - g) * h)};
   }
 }

@@ -11,6 +11,7 @@ import io.diffuse4j.api.model.VaeLoader;
 import io.diffuse4j.api.pipeline.DiffusionException;
 import io.diffuse4j.api.pipeline.ModelInfo;
 import io.diffuse4j.api.scheduler.SchedulerConfig;
+import io.diffuse4j.onnx.ModelConfigs;
 import io.diffuse4j.schedulers.SchedulerConfigJson;
 import io.diffuse4j.schedulers.Schedulers;
 import jakarta.inject.Inject;
@@ -144,10 +145,13 @@ public final class ModelLoader {
     if (turbo) {
       return "turbo";
     }
-    return switch (te.hiddenSize()) {
-      case 1024 -> "sd2";
-      case 768 -> "sd1";
-      default -> "sd";
-    };
+    // SD 2.x's OpenCLIP text encoder is 1024 wide and its tokenizer pads with "!" (SD 1.x pads with <|endoftext|>).
+    String pad = ModelConfigs.readIfPresent(folder.dir().resolve("tokenizer").resolve("tokenizer_config.json"))
+        .map(c -> c.path("pad_token")).map(p -> p.isObject() ? p.path("content").asText("") : p.asText(""))
+        .orElse("");
+    if (te.hiddenSize() == 1024 || "!".equals(pad)) {
+      return "sd2";
+    }
+    return te.hiddenSize() == 768 || "<|endoftext|>".equals(pad) ? "sd1" : "sd";
   }
 }

@@ -1,0 +1,139 @@
+package io.diffuse4j.schedulers;
+
+import io.diffuse4j.api.scheduler.SchedulerConfig;
+import io.diffuse4j.api.scheduler.StepContext;
+import io.diffuse4j.api.tensor.FloatTensor;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Linear multistep (k-diffusion's {@code sample_lms}, order up to 4), equal to diffusers'
+ * {@code LMSDiscreteScheduler}: each step combines the last derivatives {@code (x - x_0) / sigma}
+ * with coefficients that integrate the Lagrange basis polynomials through the previous sigmas
+ * over {@code [sigma_i, sigma_{i+1}]} (diffusers uses {@code scipy.integrate.quad}; here
+ * {@link SchedulerMath#integrate}, adaptive Gauss-Kronrod). Config keys and defaults as diffusers'
+ * {@code __init__}: num_train_timesteps 1000, beta_start 0.0001, beta_end 0.02, beta_schedule
+ * linear, trained_betas, use_karras_sigmas / use_exponential_sigmas / use_beta_sigmas false,
+ * prediction_type epsilon, timestep_spacing linspace, steps_offset 0.
+ *
+ * <pre>{@code
+ * Scheduler lms = new LmsDiscreteScheduler(modelConfig);
+ * lms.setTimesteps(50);
+ * }</pre>
+ *
+ * <p>Not thread-safe: one instance per run.
+ */
+public final class LmsDiscreteScheduler extends SigmaScheduler {
+
+  /** The diffusers class name. */
+  public static final String CLASS_NAME = "LMSDiscreteScheduler";
+
+  /** diffusers' default {@code order} argument of {@code step}. */
+  private static final int ORDER = 4;
+
+  private final String predictionType;
+  private final String sigmaKind;
+  private final Deque<float[]> derivatives = new ArrayDeque<>();
+
+  /** A scheduler from a config (of this or another class: unknown keys are kept, missing ones default). */
+  public LmsDiscreteScheduler(SchedulerConfig source) {
+    super(CLASS_NAME);
+    ConfigReader r = new ConfigReader(source, CLASS_NAME);
+    readCommon(r, 0.0001, 0.02, new String[] {"linear", "scaled_linear", "squaredcos_cap_v2"});
+    boolean karras = r.bool("use_karras_sigmas", false);
+    boolean exponential = r.bool("use_exponential_sigmas", false);
+    boolean beta = r.bool("use_beta_sigmas", false);
+    predictionType = r.choice("prediction_type", "epsilon", "epsilon", "sample", "v_prediction");
+    spacing = r.choice("timestep_spacing", "linspace", "linspace", "leading", "trailing");
+    stepsOffset = r.integer("steps_offset", 0);
+    config = r.effectiveConfig();
+    sigmaKind = sigmaKind(karras, exponential, beta);
+    buildAlphas(false);
+  }
+
+  @Override
+  public void setTimesteps(int steps) {
+    checkSteps(steps);
+    float[] ts = SchedulerMath.sigmaTimesteps(spacing, numTrain, steps, stepsOffset);
+    float[] train = trainingSigmas();
+    double[] sig = interpolate(ts, train);
+    if (!"none".equals(sigmaKind)) {
+      sig = convert(sigmaKind, sig, null, null, steps);
+      ts = sigmasToTimesteps(sig, train);
+    }
+    float[] run = new float[sig.length + 1];
+    for (int i = 0; i < sig.length; i++) {
+      run[i] = (float) sig[i];
+    }
+    setRun(run, ts);
+    derivatives.clear();
+  }
+
+  /**
+   * The coefficient of the derivative {@code current} steps back: the integral over
+   * {@code [sigma_t, sigma_{t+1}]} of the Lagrange basis polynomial through
+   * {@code sigma_t, ..., sigma_{t-order+1}} that is 1 at {@code sigma_{t-current}}.
+   */
+  double lmsCoefficient(int order, int t, int current) {
+    double[] s = new double[order];
+    for (int k = 0; k < order; k++) {
+      s[k] = sigmas[t - k];
+    }
+    return SchedulerMath.integrate(tau -> {
+      double prod = 1;
+      for (int k = 0; k < order; k++) {
+        if (k != current) {
+          prod *= (tau - s[k]) / (s[current] - s[k]);
+        }
+      }
+      return prod;
+    }, sigmas[t], sigmas[t + 1], 1.49e-8, 1e-10);
+  }
+
+  @Override
+  public FloatTensor step(FloatTensor modelOutput, double timestep, FloatTensor sample, StepContext ctx) {
+    Tensors.checkSameShape(modelOutput, sample, CLASS_NAME);
+    int i = stepIndex(timestep);
+    float sigma = sigmas[i];
+    float[] x = sample.data();
+    // 1. predicted x_0 and the ODE derivative
+    float[] x0 = predictX0(predictionType, sigma, modelOutput.data(), x);
+    float[] d = new float[x.length];
+    for (int k = 0; k < x.length; k++) {
+      d[k] = (x[k] - x0[k]) / sigma;
+    }
+    derivatives.addLast(d);
+    if (derivatives.size() > ORDER) {
+      derivatives.removeFirst();
+    }
+    // 2. linear multistep coefficients and the combination, newest derivative first
+    int order = Math.min(i + 1, ORDER);
+    List<float[]> newestFirst = new ArrayList<>(derivatives);
+    java.util.Collections.reverse(newestFirst);
+    float[] sum = null;
+    // zip(coefficients, reversed(derivatives)): after set_begin_index fewer derivatives than the order exist
+    int terms = Math.min(order, newestFirst.size());
+    for (int c = 0; c < terms; c++) {
+      float coeff = (float) lmsCoefficient(order, i, c);
+      float[] dc = newestFirst.get(c);
+      if (sum == null) {
+        sum = new float[x.length];
+        for (int k = 0; k < x.length; k++) {
+          sum[k] = coeff * dc[k];
+        }
+      } else {
+        for (int k = 0; k < x.length; k++) {
+          sum[k] = sum[k] + coeff * dc[k];
+        }
+      }
+    }
+    float[] prev = new float[x.length];
+    for (int k = 0; k < x.length; k++) {
+      prev[k] = x[k] + sum[k];
+    }
+    stepIndex = i + 1;
+    return sample.withData(prev);
+  }
+}
