@@ -13,7 +13,7 @@ import java.util.Map;
  * "DPM-Solver++" arXiv:2211.01095): algorithm types {@code dpmsolver++}, {@code dpmsolver},
  * {@code sde-dpmsolver++} and {@code sde-dpmsolver} (the SDE variants draw one standard-normal
  * tensor per step from {@link StepContext#noise()}, as diffusers does), solver orders 1 to 3,
- * {@code midpoint}/{@code heun} second-order forms, Karras, exponential, LU-lambda and flow
+ * {@code midpoint}/{@code heun} second-order forms, Karras, exponential, beta, LU-lambda and flow
  * sigmas, {@code lambda_min_clipped}, thresholding and every prediction type.
  *
  * <pre>{@code
@@ -42,6 +42,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
   private final boolean eulerAtFinal;
   private final boolean karras;
   private final boolean exponential;
+  private final boolean betaSigmas;
   private final boolean luLambdas;
   private final boolean flowSigmas;
   private final double flowShift;
@@ -100,7 +101,8 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
     this.eulerAtFinal = r.bool("euler_at_final", false);
     this.karras = r.bool("use_karras_sigmas", false);
     this.exponential = r.bool("use_exponential_sigmas", false);
-    boolean beta = r.bool("use_beta_sigmas", false);
+    this.betaSigmas = r.bool("use_beta_sigmas", false);
+    boolean beta = betaSigmas;
     this.luLambdas = r.bool("use_lu_lambdas", false);
     this.flowSigmas = r.bool("use_flow_sigmas", false);
     this.flowShift = r.number("flow_shift", 1.0);
@@ -119,10 +121,6 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
 
     if ((karras ? 1 : 0) + (exponential ? 1 : 0) + (beta ? 1 : 0) > 1) {
       throw refuse("only one of use_beta_sigmas, use_exponential_sigmas, use_karras_sigmas can be true");
-    }
-    if (beta) {
-      throw refuse("use_beta_sigmas = true is not supported here (diffusers needs scipy for it); use"
-          + " use_karras_sigmas or use_exponential_sigmas");
     }
     if (!"dpmsolver++".equals(algorithm) && !"sde-dpmsolver++".equals(algorithm) && "zero".equals(finalSigmasType)) {
       throw refuse("final_sigmas_type 'zero' is not supported with algorithm_type '" + algorithm
@@ -166,7 +164,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
     float[] allSigmas = MultistepMath.trainingSigmas(alphasCumprod);
     float[] logSigmas = MultistepMath.logs(allSigmas);
     double[] sig;
-    // diffusers' order of precedence: Karras, LU lambdas, exponential, (beta), flow, plain
+    // diffusers' order of precedence: Karras, LU lambdas, exponential, beta, flow, plain
     if (karras || luLambdas) {
       if (karras) {
         sig = SchedulerMath.karrasSigmas(allSigmas[0], allSigmas[allSigmas.length - 1], n);
@@ -182,8 +180,11 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
         double t = MultistepMath.sigmaToT(sig[i], logSigmas);
         ts[i] = cosineBetas ? t : Math.rint(t);
       }
-    } else if (exponential) {
-      sig = MultistepMath.exponentialSigmas(allSigmas[0], allSigmas[allSigmas.length - 1], n);
+    } else if (exponential || betaSigmas) {
+      double sMin = allSigmas[0];
+      double sMax = allSigmas[allSigmas.length - 1];
+      sig = exponential ? MultistepMath.exponentialSigmas(sMin, sMax, n)
+          : SchedulerMath.betaSigmas(sMin, sMax, n, 0.6, 0.6);
       ts = new double[n];
       for (int i = 0; i < n; i++) {
         ts[i] = MultistepMath.sigmaToT(sig[i], logSigmas);

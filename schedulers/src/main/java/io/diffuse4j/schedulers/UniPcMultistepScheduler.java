@@ -13,7 +13,7 @@ import java.util.Set;
  * {@code UniPCMultistepScheduler} (Zhao et al., "UniPC", arXiv:2302.04867): UniP predictor and
  * UniC corrector of any order (usually 1 to 3), {@code bh1}/{@code bh2} B(h) choices, data
  * ({@code predict_x0}) or noise prediction, {@code lower_order_final}, {@code disable_corrector},
- * Karras, exponential and flow sigmas and {@code final_sigmas_type}. Deterministic: it draws no
+ * Karras, exponential, beta and flow sigmas and {@code final_sigmas_type}. Deterministic: it draws no
  * noise. Like diffusers, {@code solver_type=bh1} with {@code final_sigmas_type=zero} gives NaN at
  * the last step (B(h) is infinite there); use {@code sigma_min} or {@code bh2} with bh1 models.
  * Configurations diffusers refuses (unknown solver or prediction types, several sigma schedules,
@@ -46,6 +46,7 @@ public final class UniPcMultistepScheduler implements Scheduler {
   private final Set<Integer> disableCorrector;
   private final boolean karras;
   private final boolean exponential;
+  private final boolean betaSigmas;
   private final boolean flowSigmas;
   private final double flowShift;
   private final String spacing;
@@ -108,7 +109,8 @@ public final class UniPcMultistepScheduler implements Scheduler {
     r.keep("solver_p", null);
     this.karras = r.bool("use_karras_sigmas", false);
     this.exponential = r.bool("use_exponential_sigmas", false);
-    boolean beta = r.bool("use_beta_sigmas", false);
+    this.betaSigmas = r.bool("use_beta_sigmas", false);
+    boolean beta = betaSigmas;
     this.flowSigmas = r.bool("use_flow_sigmas", false);
     this.flowShift = r.number("flow_shift", 1.0);
     this.spacing = r.choice("timestep_spacing", "linspace", "linspace", "leading", "trailing");
@@ -130,10 +132,6 @@ public final class UniPcMultistepScheduler implements Scheduler {
     }
     if ((karras ? 1 : 0) + (exponential ? 1 : 0) + (beta ? 1 : 0) > 1) {
       throw refuse("only one of use_beta_sigmas, use_exponential_sigmas, use_karras_sigmas can be true");
-    }
-    if (beta) {
-      throw refuse("use_beta_sigmas = true is not supported here (diffusers needs scipy for it); use"
-          + " use_karras_sigmas or use_exponential_sigmas");
     }
     if (shiftTerminal != null && !flowSigmas) {
       throw refuse("shift_terminal is only supported when use_flow_sigmas = true");
@@ -173,12 +171,14 @@ public final class UniPcMultistepScheduler implements Scheduler {
     double[] sig;
     double sigmaLast;
     boolean sigmaMin = "sigma_min".equals(finalSigmasType);
-    if (karras || exponential) {
+    if (karras || exponential || betaSigmas) {
       float[] all = MultistepMath.trainingSigmas(alphasCumprod);
       float[] logSigmas = MultistepMath.logs(all);
       double sMin = sigmaMinConfig != null ? sigmaMinConfig : all[0];
       double sMax = sigmaMaxConfig != null ? sigmaMaxConfig : all[all.length - 1];
-      sig = karras ? SchedulerMath.karrasSigmas(sMin, sMax, n) : MultistepMath.exponentialSigmas(sMin, sMax, n);
+      sig = karras ? SchedulerMath.karrasSigmas(sMin, sMax, n)
+          : exponential ? MultistepMath.exponentialSigmas(sMin, sMax, n)
+          : SchedulerMath.betaSigmas(sMin, sMax, n, 0.6, 0.6);
       ts = new double[n];
       if (karras && flowSigmas) {
         for (int i = 0; i < n; i++) {

@@ -140,7 +140,6 @@ class DpmSolverMultistepSchedulerTest {
       "timestep_spacing|karras|timestep_spacing",
       "final_sigmas_type|one|final_sigmas_type",
       "beta_schedule|cubic|beta_schedule",
-      "use_beta_sigmas|true|use_beta_sigmas",
       "algorithm_type|dpmsolver|final_sigmas_type",
       "algorithm_type|deis|final_sigmas_type"})
   void refusesWhatDiffusersRefuses(String key, String value, String named) {

@@ -68,7 +68,6 @@ class UniPcMultistepSchedulerTest {
       "prediction_type|velocity|prediction_type",
       "timestep_spacing|karras|timestep_spacing",
       "final_sigmas_type|one|final_sigmas_type",
-      "use_beta_sigmas|true|use_beta_sigmas",
       "use_dynamic_shifting|true|use_dynamic_shifting",
       "shift_terminal|0.5|shift_terminal",
       "solver_p|ddim|solver_p"})
