@@ -77,6 +77,40 @@ class DiffuseCliTest {
     assertThat(run("frobnicate").code()).isEqualTo(2);
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"sd15-tiny", "sd15-tiny-fp16", "sd15-tiny-optimum",
+      "sd15-tiny-batch1", "sd15-tiny-external", "sd2-tiny-v", "sd-turbo-tiny", "lcm-tiny", "sdxl-tiny"})
+  void everyExportVariantGeneratesWithoutAFamilyFlag(String model, @TempDir Path dir) throws Exception {
+    Path out = dir.resolve(model + ".png");
+    Run r = run("generate", "--model", Path.of("..", "test-models", model).toString(), "--prompt", "a red circle",
+        "--steps", "2", "--width", "64", "--height", "64", "--output", out.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(javax.imageio.ImageIO.read(out.toFile()).getWidth()).isEqualTo(64);
+  }
+
+  @Test
+  void inpaintingModelWithInitImageAndMask(@TempDir Path dir) throws Exception {
+    Path init = dir.resolve("init.png");
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(64, 64,
+        java.awt.image.BufferedImage.TYPE_INT_ARGB);
+    javax.imageio.ImageIO.write(img, "png", init.toFile());
+    Path out = dir.resolve("o.png");
+    Run r = run("generate", "--model", Path.of("..", "test-models", "sd15-tiny-inpaint").toString(), "--prompt", "x",
+        "--steps", "2", "--width", "64", "--height", "64", "--init-image", init.toString(), "--mask", init.toString(),
+        "--strength", "1", "--preview-dir", dir.resolve("pv").toString(), "--output", out.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(dir.resolve("pv/0001-step002.png")).exists();
+    assertThat(PngWriter.readParameters(out).strength()).isEqualTo(1.0);
+  }
+
+  @Test
+  void bundledModelWarnsAboutWordsItDoesNotKnow(@TempDir Path dir) {
+    Run r = run("generate", "--prompt", "a red zebra on a blue background", "--steps", "2",
+        "--output", dir.resolve("z.png").toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).contains("warning").contains("zebra");
+  }
+
   @Test
   void schedulersAreListedOneALine() {
     Run r = run("schedulers");
