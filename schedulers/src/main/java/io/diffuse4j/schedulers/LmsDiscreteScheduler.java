@@ -5,6 +5,7 @@ import io.diffuse4j.api.scheduler.StepContext;
 import io.diffuse4j.api.tensor.FloatTensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 
@@ -116,7 +117,7 @@ public final class LmsDiscreteScheduler extends SigmaScheduler {
     // 2. linear multistep coefficients and the combination, newest derivative first
     int order = Math.min(i + 1, ORDER);
     List<float[]> newestFirst = new ArrayList<>(derivatives);
-    java.util.Collections.reverse(newestFirst);
+    Collections.reverse(newestFirst);
     float[] sum = null;
     // zip(coefficients, reversed(derivatives)): after set_begin_index fewer derivatives than the order exist
     int terms = Math.min(order, newestFirst.size());

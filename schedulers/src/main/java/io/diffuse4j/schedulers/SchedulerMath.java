@@ -1,6 +1,9 @@
 package io.diffuse4j.schedulers;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * The math every scheduler shares, written once and equal to diffusers: beta schedules,
@@ -463,12 +466,12 @@ public final class SchedulerMath {
    * below {@code max(epsAbs, epsRel * |integral|)}. Exact for polynomials up to degree 31 in one
    * panel. Works for {@code b < a} too.
    */
-  public static double integrate(java.util.function.DoubleUnaryOperator f, double a, double b, double epsAbs,
+  public static double integrate(DoubleUnaryOperator f, double a, double b, double epsAbs,
       double epsRel) {
     if (a == b) {
       return 0;
     }
-    java.util.List<double[]> panels = new java.util.ArrayList<>();
+    List<double[]> panels = new ArrayList<>();
     panels.add(gaussKronrod21(f, a, b));
     for (int iter = 0; iter < 200; iter++) {
       double total = 0;
@@ -512,7 +515,7 @@ public final class SchedulerMath {
    * One GK21 panel as QUADPACK's {@code dqk21} evaluates it (Gauss nodes summed first, the error
    * estimate scaled by {@code resasc}): {a, b, integral, error estimate}.
    */
-  private static double[] gaussKronrod21(java.util.function.DoubleUnaryOperator f, double a, double b) {
+  private static double[] gaussKronrod21(DoubleUnaryOperator f, double a, double b) {
     double centr = 0.5 * (a + b);
     double hlgth = 0.5 * (b - a);
     double dhlgth = Math.abs(hlgth);
