@@ -5,6 +5,7 @@ import io.diffuse4j.api.scheduler.StepContext;
 import io.diffuse4j.api.tensor.FloatTensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 
@@ -74,22 +75,27 @@ public final class LmsDiscreteScheduler extends SigmaScheduler {
   /**
    * The coefficient of the derivative {@code current} steps back: the integral over
    * {@code [sigma_t, sigma_{t+1}]} of the Lagrange basis polynomial through
-   * {@code sigma_t, ..., sigma_{t-order+1}} that is 1 at {@code sigma_{t-current}}.
+   * {@code sigma_t, ..., sigma_{t-order+1}} that is 1 at {@code sigma_{t-current}}. As in diffusers
+   * the polynomial is evaluated in float32 (its factors are float32 tensors) and integrated with
+   * quad's tolerances (epsabs 1.49e-8, epsrel 1e-4), whose first 21-point Gauss-Kronrod panel
+   * already meets them: the float32 rounding of the integrand at those nodes is what diffusers'
+   * coefficient carries, and it matters where a step cancels large terms.
    */
   double lmsCoefficient(int order, int t, int current) {
-    double[] s = new double[order];
+    float[] s = new float[order];
     for (int k = 0; k < order; k++) {
       s[k] = sigmas[t - k];
     }
     return SchedulerMath.integrate(tau -> {
-      double prod = 1;
+      float ft = (float) tau;
+      float prod = 1f;
       for (int k = 0; k < order; k++) {
         if (k != current) {
-          prod *= (tau - s[k]) / (s[current] - s[k]);
+          prod *= (ft - s[k]) / (s[current] - s[k]);
         }
       }
       return prod;
-    }, sigmas[t], sigmas[t + 1], 1.49e-8, 1e-10);
+    }, sigmas[t], sigmas[t + 1], 1.49e-8, 1e-4);
   }
 
   @Override
@@ -111,7 +117,7 @@ public final class LmsDiscreteScheduler extends SigmaScheduler {
     // 2. linear multistep coefficients and the combination, newest derivative first
     int order = Math.min(i + 1, ORDER);
     List<float[]> newestFirst = new ArrayList<>(derivatives);
-    java.util.Collections.reverse(newestFirst);
+    Collections.reverse(newestFirst);
     float[] sum = null;
     // zip(coefficients, reversed(derivatives)): after set_begin_index fewer derivatives than the order exist
     int terms = Math.min(order, newestFirst.size());

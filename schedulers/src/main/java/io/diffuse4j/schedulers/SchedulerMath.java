@@ -1,6 +1,9 @@
 package io.diffuse4j.schedulers;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * The math every scheduler shares, written once and equal to diffusers: beta schedules,
@@ -463,12 +466,12 @@ public final class SchedulerMath {
    * below {@code max(epsAbs, epsRel * |integral|)}. Exact for polynomials up to degree 31 in one
    * panel. Works for {@code b < a} too.
    */
-  public static double integrate(java.util.function.DoubleUnaryOperator f, double a, double b, double epsAbs,
+  public static double integrate(DoubleUnaryOperator f, double a, double b, double epsAbs,
       double epsRel) {
     if (a == b) {
       return 0;
     }
-    java.util.List<double[]> panels = new java.util.ArrayList<>();
+    List<double[]> panels = new ArrayList<>();
     panels.add(gaussKronrod21(f, a, b));
     for (int iter = 0; iter < 200; iter++) {
       double total = 0;
@@ -508,21 +511,52 @@ public final class SchedulerMath {
   private static final double[] WG = {0.066671344308688137593568809893332, 0.149451349150580593145776339657697,
       0.219086362515982043995534934228163, 0.269266719309996355091226921569469, 0.295524224714752870173892994651338};
 
-  /** One GK21 panel: {a, b, kronrod estimate, |kronrod - gauss|}. */
-  private static double[] gaussKronrod21(java.util.function.DoubleUnaryOperator f, double a, double b) {
-    double c = 0.5 * (a + b);
-    double h = 0.5 * (b - a);
-    double fc = f.applyAsDouble(c);
-    double k = fc * WGK[10];
-    double g = 0;
-    for (int j = 0; j < 10; j++) {
-      double x = h * XGK[j];
-      double s = f.applyAsDouble(c - x) + f.applyAsDouble(c + x);
-      k += WGK[j] * s;
-      if (j % 2 == 1) {
-        g += WG[j / 2] * s;
+  /**
+   * One GK21 panel as QUADPACK's {@code dqk21} evaluates it (Gauss nodes summed first, the error
+   * estimate scaled by {@code resasc}): {a, b, integral, error estimate}.
+   */
+  private static double[] gaussKronrod21(DoubleUnaryOperator f, double a, double b) {
+    double centr = 0.5 * (a + b);
+    double hlgth = 0.5 * (b - a);
+    double dhlgth = Math.abs(hlgth);
+    double[] fv1 = new double[10];
+    double[] fv2 = new double[10];
+    double fc = f.applyAsDouble(centr);
+    double resg = 0;
+    double resk = WGK[10] * fc;
+    double resabs = Math.abs(resk);
+    for (int pass = 0; pass < 2; pass++) {
+      for (int j = 0; j < 5; j++) {
+        int idx = pass == 0 ? 2 * j + 1 : 2 * j;
+        double absc = hlgth * XGK[idx];
+        double f1 = f.applyAsDouble(centr - absc);
+        double f2 = f.applyAsDouble(centr + absc);
+        fv1[idx] = f1;
+        fv2[idx] = f2;
+        double fsum = f1 + f2;
+        if (pass == 0) {
+          resg += WG[j] * fsum;
+        }
+        resk += WGK[idx] * fsum;
+        resabs += WGK[idx] * (Math.abs(f1) + Math.abs(f2));
       }
     }
-    return new double[] {a, b, k * h, Math.abs((k - g) * h)};
+    double reskh = resk * 0.5;
+    double resasc = WGK[10] * Math.abs(fc - reskh);
+    for (int j = 0; j < 10; j++) {
+      resasc += WGK[j] * (Math.abs(fv1[j] - reskh) + Math.abs(fv2[j] - reskh));
+    }
+    double result = resk * hlgth;
+    resabs *= dhlgth;
+    resasc *= dhlgth;
+    double abserr = Math.abs((resk - resg) * hlgth);
+    if (resasc != 0 && abserr != 0) {
+      abserr = resasc * Math.min(1, Math.pow(200 * abserr / resasc, 1.5));
+    }
+    double epmach = Math.ulp(1.0);
+    if (resabs > Double.MIN_NORMAL / (50 * epmach)) {
+      abserr = Math.max(epmach * 50 * resabs, abserr);
+    }
+    return new double[] {a, b, result, abserr};
   }
 }

@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,7 +100,7 @@ abstract class AbstractSchedulerContractTest {
     int checked = 0;
     for (Path p : caseFiles()) {
       JsonNode cfg = JSON.readTree(p.toFile()).get("scheduler_config");
-      for (java.util.Iterator<String> it = cfg.fieldNames(); it.hasNext(); ) {
+      for (Iterator<String> it = cfg.fieldNames(); it.hasNext(); ) {
         String key = it.next();
         if (!key.startsWith("_")) {
           assertThat(defaults.config().values()).as("%s: key %s of %s", className(), key, p.getFileName())
