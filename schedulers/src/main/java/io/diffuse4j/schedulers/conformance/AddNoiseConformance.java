@@ -24,34 +24,7 @@ public final class AddNoiseConformance {
 
   /** Runs every case of a folder (or one file); true when all pass. */
   public static boolean run(Path dirOrFile, Schedulers schedulers, PrintStream out) {
-    List<Path> files;
-    try {
-      files = CaseFiles.list(dirOrFile);
-    } catch (Exception e) {
-      out.println("FAIL " + dirOrFile + " cannot list cases: " + e.getMessage());
-      return false;
-    }
-    if (files.isEmpty()) {
-      out.println("FAIL " + dirOrFile + " holds no .json case files");
-      return false;
-    }
-    boolean all = true;
-    for (Path f : files) {
-      String name = f.getFileName().toString();
-      try {
-        JsonNode c = CaseFiles.read(f);
-        name = c.path("name").asText(name);
-        out.println("PASS " + name + " " + String.format(Locale.ROOT, "%.3g", runCase(c, schedulers)));
-      } catch (CaseFailure e) {
-        out.println("FAIL " + name + " " + e.getMessage());
-        all = false;
-      } catch (Exception e) {
-        out.println("FAIL " + name + " " + e.getClass().getSimpleName() + ": " + e.getMessage());
-        all = false;
-      }
-      out.flush();
-    }
-    return all;
+    return CaseFiles.runAll(dirOrFile, out, c -> runCase(c, schedulers));
   }
 
   static double runCase(JsonNode c, Schedulers schedulers) throws CaseFailure {

@@ -27,6 +27,46 @@ final class CaseFiles {
     }
   }
 
+  /** One case's replay: returns the largest absolute error or throws a failure. */
+  interface CaseRunner {
+    double run(JsonNode c) throws Exception;
+  }
+
+  /**
+   * Replays every case of a folder (or one file), printing {@code PASS name max_abs_err} or
+   * {@code FAIL name reason} per case; true when all pass.
+   */
+  static boolean runAll(Path dirOrFile, java.io.PrintStream out, CaseRunner runner) {
+    List<Path> files;
+    try {
+      files = list(dirOrFile);
+    } catch (Exception e) {
+      out.println("FAIL " + dirOrFile + " cannot list cases: " + e.getMessage());
+      return false;
+    }
+    if (files.isEmpty()) {
+      out.println("FAIL " + dirOrFile + " holds no .json case files");
+      return false;
+    }
+    boolean all = true;
+    for (Path f : files) {
+      String name = f.getFileName().toString();
+      try {
+        JsonNode c = read(f);
+        name = c.path("name").asText(name);
+        out.println("PASS " + name + " " + String.format(java.util.Locale.ROOT, "%.3g", runner.run(c)));
+      } catch (SchedulerConformance.CaseFailure e) {
+        out.println("FAIL " + name + " " + e.getMessage());
+        all = false;
+      } catch (Exception e) {
+        out.println("FAIL " + name + " " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        all = false;
+      }
+      out.flush();
+    }
+    return all;
+  }
+
   static JsonNode read(Path file) throws IOException {
     return MAPPER.readTree(file.toFile());
   }
