@@ -39,7 +39,8 @@ public final class DdpmScheduler implements Scheduler {
     numTrain = r.integer("num_train_timesteps", 1000);
     double betaStart = r.number("beta_start", 0.0001);
     double betaEnd = r.number("beta_end", 0.02);
-    String schedule = r.choice("beta_schedule", "linear", "linear", "scaled_linear", "squaredcos_cap_v2", "sigmoid");
+    String schedule = r.choice("beta_schedule", "linear", "linear", "scaled_linear", "squaredcos_cap_v2", "sigmoid",
+        "laplace");
     double[] trained = r.numbers("trained_betas");
     varianceType = r.choice("variance_type", "fixed_small", "fixed_small", "fixed_small_log", "fixed_large",
         "fixed_large_log", "learned", "learned_range");
@@ -98,9 +99,15 @@ public final class DdpmScheduler implements Scheduler {
     return 1.0;
   }
 
+  /** diffusers' {@code previous_timestep}: the run's next timestep, -1 after the last. */
   private int previous(int t) {
-    int n = numInferenceSteps > 0 ? numInferenceSteps : numTrain;
-    return t - numTrain / n;
+    for (int i = 0; i < timesteps.length; i++) {
+      if (timesteps[i] == t) {
+        return i == timesteps.length - 1 ? -1 : (int) timesteps[i + 1];
+      }
+    }
+    throw new IllegalArgumentException(CLASS_NAME + ": timestep " + t + " is not one of this run's timesteps "
+        + "(call setTimesteps first)");
   }
 
   private float alphaAt(int t) {

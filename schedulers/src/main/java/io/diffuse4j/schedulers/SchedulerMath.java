@@ -49,6 +49,14 @@ public final class SchedulerMath {
           b[i] = (float) Math.min(1 - alphaBarCosine(t2) / alphaBarCosine(t1), 0.999);
         }
       }
+      case "laplace" -> {
+        // betas_for_alpha_bar(alpha_transform_type="laplace") (DDPMScheduler)
+        for (int i = 0; i < n; i++) {
+          double t1 = i / (double) n;
+          double t2 = (i + 1) / (double) n;
+          b[i] = (float) Math.min(1 - alphaBarLaplace(t2) / alphaBarLaplace(t1), 0.999);
+        }
+      }
       case "sigmoid" -> {
         float[] l = linspace(-6, 6, n);
         for (int i = 0; i < n; i++) {
@@ -67,6 +75,12 @@ public final class SchedulerMath {
       default -> throw new IllegalArgumentException("beta_schedule '" + schedule + "' is not supported");
     }
     return b;
+  }
+
+  private static double alphaBarLaplace(double t) {
+    double lmb = -0.5 * Math.copySign(1, 0.5 - t) * Math.log(1 - 2 * Math.abs(0.5 - t) + 1e-6);
+    double snr = Math.exp(lmb);
+    return Math.sqrt(snr / (1 + snr));
   }
 
   private static double alphaBarCosine(double t) {

@@ -32,6 +32,17 @@ class DdpmDdimConformanceTest {
     assertThat(run(false, "schedulers/ddpm.json")).startsWith("PASS ddpm");
   }
 
+  /**
+   * 34 more cases (and 6 add-noise ones) made by running diffusers' own scheduler sources at the
+   * shared cases' commit: other beta schedules, spacings, prediction types, variance types, eta,
+   * thresholding, zero-SNR (generator: ddpm-ddim-generated/generate_cases.py).
+   */
+  @Test
+  void generatedDiffusersCasesPass() throws Exception {
+    assertThat(run(false, "ddpm-ddim-generated/schedulers")).doesNotContain("FAIL");
+    assertThat(run(true, "ddpm-ddim-generated/add-noise")).doesNotContain("FAIL");
+  }
+
   @Test
   void addNoiseMatchesDiffusers() throws Exception {
     assertThat(run(true, "add-noise/add-noise-ddim-0.6.json")).startsWith("PASS");

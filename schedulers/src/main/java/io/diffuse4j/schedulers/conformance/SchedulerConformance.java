@@ -56,6 +56,9 @@ public final class SchedulerConformance {
     double b = model.path("b").asDouble();
     double cc = model.path("c").asDouble();
     double maxErr = 0;
+    // DDIM's eta, when the case sets one (top level, in the model block or in step_kwargs)
+    double eta = c.has("eta") ? c.path("eta").asDouble()
+        : model.has("eta") ? model.path("eta").asDouble() : c.path("step_kwargs").path("eta").asDouble(0);
     try {
       s = schedulers.create(config.className(), config);
       s.setTimesteps(steps);
@@ -64,7 +67,7 @@ public final class SchedulerConformance {
         sample = FloatTensor.of(CaseFiles.floats(c.get("init_noise")), shape);
         for (double t : s.timesteps()) {
           FloatTensor x = s.scaleModelInput(sample, t);
-          sample = s.step(fake(x, a, b, cc, t), t, sample, StepContext.of(replay));
+          sample = s.step(fake(x, a, b, cc, t), t, sample, new StepContext(replay, eta));
         }
         throw new CaseFailure("diffusers refuses this configuration (" + expected.path("error").asText("rejected")
             + ") but it ran here");
@@ -112,7 +115,7 @@ public final class SchedulerConformance {
       if (st.has("model_output")) {
         maxErr = Math.max(maxErr, compare("step " + i + " model_output", eps.data(), st.get("model_output")));
       }
-      sample = s.step(eps, t, sample, StepContext.of(replay));
+      sample = s.step(eps, t, sample, new StepContext(replay, eta));
       maxErr = Math.max(maxErr, compare("step " + i + " (t=" + t + ") prev_sample", sample.data(),
           st.get("prev_sample")));
     }
