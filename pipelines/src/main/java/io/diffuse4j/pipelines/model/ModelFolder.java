@@ -72,8 +72,14 @@ public record ModelFolder(Path dir, String pipelineClass, JsonNode index, JsonNo
     return new ModelFolder(dir, cls, index, defaults, dual);
   }
 
-  /** The folder's name, used as the model's name. */
+  /** The model's name: {@code name} of {@code diffuse4j.json}, {@code bundled} for the bundled model, else the folder's name. */
   public String name() {
+    if (defaults.hasNonNull("name")) {
+      return defaults.path("name").asText();
+    }
+    if ("bundled".equals(defaults.path("family").asText(""))) {
+      return "bundled";
+    }
     Path n = dir.toAbsolutePath().normalize().getFileName();
     return n == null ? dir.toString() : n.toString();
   }
