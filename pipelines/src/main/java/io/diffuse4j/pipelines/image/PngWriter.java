@@ -39,7 +39,9 @@ public final class PngWriter {
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    Path tmp = Files.createTempFile(parent, ".diffuse4j-", ".png.tmp");
+    // a sibling temporary file created with the default permissions (umask), renamed over the target
+    Path tmp = file.resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid() + "."
+        + Thread.currentThread().getId() + ".tmp");
     try {
       try (OutputStream out = Files.newOutputStream(tmp)) {
         write(image, out);
