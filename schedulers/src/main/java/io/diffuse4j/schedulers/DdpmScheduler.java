@@ -1,6 +1,5 @@
 package io.diffuse4j.schedulers;
 
-import io.diffuse4j.api.scheduler.Scheduler;
 import io.diffuse4j.api.scheduler.SchedulerConfig;
 import io.diffuse4j.api.scheduler.StepContext;
 import io.diffuse4j.api.tensor.FloatTensor;
@@ -13,90 +12,23 @@ import io.diffuse4j.api.tensor.FloatTensor;
  * source at every step with {@code t > 0}, as diffusers does. Defaults as diffusers'
  * {@code __init__}. Not thread-safe: one instance per run.
  */
-public final class DdpmScheduler implements Scheduler {
+public final class DdpmScheduler extends AlphaProductScheduler {
 
   /** The diffusers class name. */
   public static final String CLASS_NAME = "DDPMScheduler";
 
-  private final SchedulerConfig config;
-  private final int numTrain;
-  private final float[] alphasCumprod;
   private final String varianceType;
-  private final boolean clipSample;
-  private final double clipSampleRange;
-  private final int stepsOffset;
-  private final String predictionType;
-  private final boolean thresholding;
-  private final double thresholdRatio;
-  private final double sampleMaxValue;
-  private final String spacing;
-  private int numInferenceSteps;
-  private double[] timesteps = new double[0];
 
   /** A scheduler from a config (of this or another class: unknown keys are kept, missing ones default). */
   public DdpmScheduler(SchedulerConfig source) {
-    ConfigReader r = new ConfigReader(source, CLASS_NAME);
-    numTrain = r.integer("num_train_timesteps", 1000);
-    double betaStart = r.number("beta_start", 0.0001);
-    double betaEnd = r.number("beta_end", 0.02);
-    String schedule = r.choice("beta_schedule", "linear", "linear", "scaled_linear", "squaredcos_cap_v2", "sigmoid",
-        "laplace");
-    double[] trained = r.numbers("trained_betas");
+    this(new ConfigReader(source, CLASS_NAME));
+  }
+
+  private DdpmScheduler(ConfigReader r) {
+    super(r, CLASS_NAME, "linear", "scaled_linear", "squaredcos_cap_v2", "sigmoid", "laplace");
     varianceType = r.choice("variance_type", "fixed_small", "fixed_small", "fixed_small_log", "fixed_large",
         "fixed_large_log", "learned", "learned_range");
-    clipSample = r.bool("clip_sample", true);
-    predictionType = r.choice("prediction_type", "epsilon", "epsilon", "sample", "v_prediction");
-    thresholding = r.bool("thresholding", false);
-    thresholdRatio = r.number("dynamic_thresholding_ratio", 0.995);
-    clipSampleRange = r.number("clip_sample_range", 1.0);
-    sampleMaxValue = r.number("sample_max_value", 1.0);
-    spacing = r.choice("timestep_spacing", "leading", "leading", "linspace", "trailing");
-    stepsOffset = r.integer("steps_offset", 0);
-    boolean zeroSnr = r.bool("rescale_betas_zero_snr", false);
-    if (numTrain < 1) {
-      throw r.bad("num_train_timesteps", numTrain, "a positive integer");
-    }
-    alphasCumprod = SchedulerMath.alphasCumprod(schedule, numTrain, betaStart, betaEnd, trained, zeroSnr);
     config = r.effectiveConfig();
-  }
-
-  @Override
-  public SchedulerConfig config() {
-    return config;
-  }
-
-  @Override
-  public int numTrainTimesteps() {
-    return numTrain;
-  }
-
-  @Override
-  public void setTimesteps(int steps) {
-    if (steps < 1 || steps > numTrain) {
-      throw new IllegalArgumentException(CLASS_NAME + ": num_inference_steps must be between 1 and num_train_timesteps ("
-          + numTrain + "), got " + steps);
-    }
-    numInferenceSteps = steps;
-    long[] t = SchedulerMath.spacedTimesteps(spacing, numTrain, steps, stepsOffset);
-    timesteps = new double[t.length];
-    for (int i = 0; i < t.length; i++) {
-      timesteps[i] = t[i];
-    }
-  }
-
-  @Override
-  public double[] timesteps() {
-    return timesteps.clone();
-  }
-
-  @Override
-  public void setBeginIndex(int beginIndex) {
-    // DDPM is driven by the timestep values alone.
-  }
-
-  @Override
-  public double initNoiseSigma() {
-    return 1.0;
   }
 
   /** diffusers' {@code previous_timestep}: the run's next timestep, -1 after the last. */
@@ -108,13 +40,6 @@ public final class DdpmScheduler implements Scheduler {
     }
     throw new IllegalArgumentException(CLASS_NAME + ": timestep " + t + " is not one of this run's timesteps "
         + "(call setTimesteps first)");
-  }
-
-  private float alphaAt(int t) {
-    if (t < 0 || t >= numTrain) {
-      throw new IllegalArgumentException(CLASS_NAME + ": timestep " + t + " is outside [0, " + numTrain + ")");
-    }
-    return alphasCumprod[t];
   }
 
   /** diffusers' {@code _get_variance}, elementwise when a predicted variance is given. */
@@ -169,29 +94,10 @@ public final class DdpmScheduler implements Scheduler {
     float bPrev = 1 - aPrev;
     float curAlpha = aT / aPrev;
     float curBeta = 1 - curAlpha;
-    float sqrtA = (float) Math.sqrt(aT);
-    float sqrtB = (float) Math.sqrt(bT);
     float[] x = sample.data();
-    float[] m = modelOutput.data();
     int n = x.length;
-    // 2. predicted original sample, formula (15)
-    float[] x0 = new float[n];
-    for (int i = 0; i < n; i++) {
-      x0[i] = switch (predictionType) {
-        case "epsilon" -> (x[i] - sqrtB * m[i]) / sqrtA;
-        case "sample" -> m[i];
-        default -> sqrtA * x[i] - sqrtB * m[i];
-      };
-    }
-    // 3. clip or threshold
-    if (thresholding) {
-      SchedulerMath.threshold(x0, sample.dim(0), thresholdRatio, sampleMaxValue);
-    } else if (clipSample) {
-      float r = (float) clipSampleRange;
-      for (int i = 0; i < n; i++) {
-        x0[i] = Math.max(-r, Math.min(r, x0[i]));
-      }
-    }
+    // 2. predicted original sample, formula (15), and 3. clip or threshold
+    float[] x0 = predictOriginal(x, modelOutput.data(), aT, sample.dim(0));
     // 4. coefficients of x_0 and x_t, formula (7)
     float c0 = (float) Math.sqrt(aPrev) * curBeta / bT;
     float ct = (float) Math.sqrt(curAlpha) * bPrev / bT;
@@ -214,11 +120,5 @@ public final class DdpmScheduler implements Scheduler {
       }
     }
     return sample.withData(prev);
-  }
-
-  @Override
-  public FloatTensor addNoise(FloatTensor original, FloatTensor noise, double timestep) {
-    float a = alphaAt((int) timestep);
-    return Tensors.axpby(Math.sqrt(a), original, Math.sqrt(1 - a), noise);
   }
 }
