@@ -56,7 +56,8 @@ public final class OnnxSessionFactory {
       throw new DiffusionException("Missing " + part + " model: " + file + " does not exist. A model folder needs "
           + part + "/model.onnx as Stable Diffusion ONNX exports have it.");
     }
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    // FATAL: failures (e.g. a CUDA provider that cannot load) reach the user as DiffusionExceptions, not native log lines
+    OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "diffuse4j");
     try (OrtSession.SessionOptions so = sessionOptions()) {
       return new OnnxModel(env, env.createSession(file.toString(), so), file, part);
     } catch (OrtException e) {
