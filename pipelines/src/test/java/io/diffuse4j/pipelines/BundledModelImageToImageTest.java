@@ -151,6 +151,28 @@ class BundledModelImageToImageTest {
   }
 
   @Test
+  void outpaintingExtendsTheCanvasAndKeepsTheOriginal() {
+    BufferedImage small = new BufferedImage(48, 64, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = small.createGraphics();
+    g.setColor(new Color(40, 80, 220));
+    g.fillRect(0, 0, 48, 64);
+    g.dispose();
+    var canvas = io.diffuse4j.pipelines.image.Outpainting.extend(small, 0, 0, 16, 0);
+    assertThat(canvas.image().getWidth()).isEqualTo(64);
+    assertThat(canvas.mask().getRaster().getSample(60, 10, 0)).isEqualTo(255);
+    assertThat(canvas.mask().getRaster().getSample(10, 10, 0)).isZero();
+    assertThatThrownBy(() -> io.diffuse4j.pipelines.image.Outpainting.extend(small, -1, 0, 0, 0))
+        .hasMessageContaining("margins must be >= 0");
+    BufferedImage out = sd.generate(GenerationRequest.builder("a red circle on a blue background").seed(2)
+        .initImage(canvas.image()).mask(canvas.mask()).strength(1.0).steps(20).scheduler("ddim").build())
+        .first().image();
+    // the kept part stays blue (up to the VAE round trip)
+    int p = out.getRGB(10, 30);
+    assertThat(p & 0xFF).isGreaterThan(150);
+    assertThat((p >> 16) & 0xFF).isLessThan(110);
+  }
+
+  @Test
   void cancellingFromAnotherThreadStopsWithinOneStep() throws Exception {
     ExecutorService worker = Executors.newSingleThreadExecutor();
     try {
