@@ -275,16 +275,9 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
   }
 
   private int indexForTimestep(double t) {
-    int first = -1;
-    for (int i = 0; i < timesteps.length; i++) {
-      if (timesteps[i] == t) {
-        if (first >= 0) {
-          return i;
-        }
-        first = i;
-      }
-    }
-    return first >= 0 ? first : timesteps.length - 1;
+    // diffusers: a timestep not in the schedule steps from the last index
+    int i = SchedulerMath.indexForTimestep(timesteps, t);
+    return i >= 0 ? i : timesteps.length - 1;
   }
 
   /** Step 1: the model output in the solver's parameterisation (x0 for ++, epsilon otherwise). */

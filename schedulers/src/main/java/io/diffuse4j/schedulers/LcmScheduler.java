@@ -186,15 +186,7 @@ public final class LcmScheduler implements Scheduler {
   }
 
   private int indexForTimestep(double t) {
-    int first = -1;
-    for (int i = 0; i < timesteps.length; i++) {
-      if (timesteps[i] == t) {
-        if (first >= 0) {
-          return i;
-        }
-        first = i;
-      }
-    }
+    int first = SchedulerMath.indexForTimestep(timesteps, t);
     if (first < 0) {
       throw new IllegalArgumentException(CLASS_NAME + ": timestep " + t + " is not in this run's schedule "
           + java.util.Arrays.toString(timesteps));

@@ -205,6 +205,24 @@ public final class SchedulerMath {
     return t;
   }
 
+  /**
+   * diffusers' {@code index_for_timestep}: the position of {@code t} in a run's timesteps, the second
+   * match when it appears twice (so a run started mid-way by image-to-image does not skip a step), or
+   * -1 when absent; each scheduler decides what absence means, as its diffusers class does.
+   */
+  public static int indexForTimestep(double[] timesteps, double t) {
+    int first = -1;
+    for (int i = 0; i < timesteps.length; i++) {
+      if (timesteps[i] == t) {
+        if (first >= 0) {
+          return i;
+        }
+        first = i;
+      }
+    }
+    return first;
+  }
+
   /** {@code np.linspace(start, stop, n)} in float64. */
   public static double[] npLinspace(double start, double stop, int n) {
     double[] out = new double[n];

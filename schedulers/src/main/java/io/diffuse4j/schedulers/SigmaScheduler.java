@@ -183,15 +183,7 @@ abstract class SigmaScheduler implements Scheduler {
 
   /** diffusers' {@code index_for_timestep}: the second match when the timestep repeats, else the first. */
   int indexForTimestep(double t) {
-    int first = -1;
-    for (int i = 0; i < timesteps.length; i++) {
-      if (timesteps[i] == (float) t) {
-        if (first >= 0) {
-          return i;
-        }
-        first = i;
-      }
-    }
+    int first = SchedulerMath.indexForTimestep(timesteps, (float) t);
     if (first < 0) {
       throw refuse("timestep " + t + " is not one of this run's timesteps; pass a value of timesteps()");
     }

@@ -270,16 +270,9 @@ public final class UniPcMultistepScheduler implements Scheduler {
   }
 
   private int indexForTimestep(double t) {
-    int first = -1;
-    for (int i = 0; i < timesteps.length; i++) {
-      if (timesteps[i] == t) {
-        if (first >= 0) {
-          return i;
-        }
-        first = i;
-      }
-    }
-    return first >= 0 ? first : timesteps.length - 1;
+    // diffusers: a timestep not in the schedule steps from the last index
+    int i = SchedulerMath.indexForTimestep(timesteps, t);
+    return i >= 0 ? i : timesteps.length - 1;
   }
 
   /** The model output as the data prediction x0 (predict_x0) or the noise prediction epsilon. */

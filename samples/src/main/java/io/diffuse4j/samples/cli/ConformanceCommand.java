@@ -40,6 +40,15 @@ final class ConformanceCommand implements Runnable {
     }
   }
 
+  /** The built-in schedulers plus those of the plugin jars in {@code plugins} (may be null). */
+  static io.diffuse4j.schedulers.Schedulers schedulers(Path plugins) {
+    Diffusion.Builder b = Diffusion.builder().warnings(System.err::println);
+    if (plugins != null) {
+      b.plugins(plugins);
+    }
+    return b.schedulers();
+  }
+
   static PrintStream stdout() {
     return System.out;
   }
@@ -59,11 +68,7 @@ final class ConformanceCommand implements Runnable {
     @Override
     public Integer call() {
       requireExists(spec.commandLine(), dir);
-      Diffusion.Builder b = Diffusion.builder().warnings(System.err::println);
-      if (plugins != null) {
-        b.plugins(plugins);
-      }
-      return SchedulerConformance.run(dir, b.schedulers(), stdout()) ? 0 : 1;
+      return SchedulerConformance.run(dir, schedulers(plugins), stdout()) ? 0 : 1;
     }
   }
 
@@ -82,11 +87,7 @@ final class ConformanceCommand implements Runnable {
     @Override
     public Integer call() {
       requireExists(spec.commandLine(), dir);
-      Diffusion.Builder b = Diffusion.builder().warnings(System.err::println);
-      if (plugins != null) {
-        b.plugins(plugins);
-      }
-      return AddNoiseConformance.run(dir, b.schedulers(), stdout()) ? 0 : 1;
+      return AddNoiseConformance.run(dir, schedulers(plugins), stdout()) ? 0 : 1;
     }
   }
 
