@@ -1,7 +1,7 @@
 """The bundled model's world: prompts of a fixed grammar and the 64x64 images they describe.
 
 Shared by the dataset, the Python judge and (mirrored in Java) the project's judge:
-samples/src/main/java/io/diffuse4j/samples/judge/.
+samples/cli/src/main/java/io/diffuse4j/samples/judge/.
 """
 import numpy as np
 

@@ -1,7 +1,10 @@
 package io.diffuse4j.api.pipeline;
 
-/** Thrown when a run was cancelled through its {@link Cancellation}: an outcome, not an error. */
-public class GenerationCancelledException extends RuntimeException {
+/**
+ * Thrown when a run was cancelled (its {@link Cancellation}, an interrupt, a deadline or a
+ * closing pipeline): an outcome, not an error.
+ */
+public class GenerationCancelledException extends DiffusionException {
 
   private final int completedSteps;
 

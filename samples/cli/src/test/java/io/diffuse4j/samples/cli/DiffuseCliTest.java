@@ -13,7 +13,7 @@ import picocli.CommandLine;
 
 class DiffuseCliTest {
 
-  static final String MODEL = Path.of("..", "test-models", "sd15-tiny").toAbsolutePath().normalize().toString();
+  static final String MODEL = Path.of("..", "..", "test-models", "sd15-tiny").toAbsolutePath().normalize().toString();
 
   record Run(int code, String out, String err) {}
 
@@ -82,7 +82,7 @@ class DiffuseCliTest {
       "sd15-tiny-batch1", "sd15-tiny-external", "sd2-tiny-v", "sd-turbo-tiny", "lcm-tiny", "sdxl-tiny"})
   void everyExportVariantGeneratesWithoutAFamilyFlag(String model, @TempDir Path dir) throws Exception {
     Path out = dir.resolve(model + ".png");
-    Run r = run("generate", "--model", Path.of("..", "test-models", model).toString(), "--prompt", "a red circle",
+    Run r = run("generate", "--model", Path.of("..", "..", "test-models", model).toString(), "--prompt", "a red circle",
         "--steps", "2", "--width", "64", "--height", "64", "--output", out.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(javax.imageio.ImageIO.read(out.toFile()).getWidth()).isEqualTo(64);
@@ -95,7 +95,7 @@ class DiffuseCliTest {
         java.awt.image.BufferedImage.TYPE_INT_ARGB);
     javax.imageio.ImageIO.write(img, "png", init.toFile());
     Path out = dir.resolve("o.png");
-    Run r = run("generate", "--model", Path.of("..", "test-models", "sd15-tiny-inpaint").toString(), "--prompt", "x",
+    Run r = run("generate", "--model", Path.of("..", "..", "test-models", "sd15-tiny-inpaint").toString(), "--prompt", "x",
         "--steps", "2", "--width", "64", "--height", "64", "--init-image", init.toString(), "--mask", init.toString(),
         "--strength", "1", "--preview-dir", dir.resolve("pv").toString(), "--output", out.toString());
     assertThat(r.code()).as(r.err()).isZero();
