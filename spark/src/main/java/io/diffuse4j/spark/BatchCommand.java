@@ -42,8 +42,14 @@ public final class BatchCommand implements Callable<Integer> {
   @Option(names = "--table-pngs", description = "Also store the PNG bytes in the results table.")
   boolean tablePngs;
 
+  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting (repeatable), as spark-submit --conf.")
+  java.util.Map<String, String> conf = new java.util.LinkedHashMap<>();
+
   @Option(names = "--no-images", description = "Write no PNG files (implies --table-pngs).")
   boolean noImages;
+
+  /** What the last {@link #call()} did (null before, or when it failed). */
+  BatchSummary summary;
 
   /** Entry point for {@code ./diffuse batch} and {@code spark-submit}. */
   public static void main(String[] args) {
@@ -71,13 +77,14 @@ public final class BatchCommand implements Callable<Integer> {
       b.master("local[*]").config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
           .config("spark.ui.enabled", "false");
     }
+    conf.forEach(b::config);
     SparkSession spark = b.getOrCreate();
     try {
       BatchOptions options = BatchOptions.to(output.toAbsolutePath().toString())
           .withModel(model == null ? null : model.toAbsolutePath().toString())
           .withResume(resume).withImages(!noImages, tablePngs || noImages).withDevice(device).withThreads(threads);
-      BatchSummary s = DiffusionBatch.run(DiffusionBatch.read(spark, input.toString()), options);
-      System.err.println(s);
+      summary = DiffusionBatch.run(DiffusionBatch.read(spark, input.toString()), options);
+      System.err.println(summary);
       System.out.println(output.resolve("results"));
       return 0;
     } catch (IllegalArgumentException e) {
