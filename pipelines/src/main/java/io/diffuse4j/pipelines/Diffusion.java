@@ -3,6 +3,7 @@ package io.diffuse4j.pipelines;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
+import com.google.inject.util.Modules;
 import io.diffuse4j.api.noise.NoiseSourceFactory;
 import io.diffuse4j.api.pipeline.Device;
 import io.diffuse4j.api.pipeline.DiffusionPipeline;
@@ -73,8 +74,18 @@ public final class Diffusion {
     private RuntimeOptions options = RuntimeOptions.defaults();
     private Path pluginDir;
     private Consumer<String> warnings = System.err::println;
+    private String engine = InferenceEngine.ONNX_RUNTIME;
 
     private Builder() {}
+
+    /**
+     * The inference engine running the model parts; default {@value InferenceEngine#ONNX_RUNTIME}.
+     * Others ({@code PyTorch} from diffuse4j-djl) are found on the class path, see {@link InferenceEngine}.
+     */
+    public Builder engine(String name) {
+      this.engine = name;
+      return this;
+    }
 
     /** The model folder; default: the bundled model. */
     public Builder model(Path dir) {
@@ -122,7 +133,13 @@ public final class Diffusion {
     }
 
     private Injector injector(LoadedPlugins plugins) {
-      return Guice.createInjector(modules(options, warnings, plugins.modules()));
+      List<Module> m = modules(options, warnings, plugins.modules());
+      if (!InferenceEngine.ONNX_RUNTIME.equalsIgnoreCase(engine.trim())) {
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        InferenceEngine e = InferenceEngine.find(engine, cl != null ? cl : Diffusion.class.getClassLoader());
+        m = List.of(Modules.override(m).with(e.modules(options)));
+      }
+      return Guice.createInjector(m);
     }
 
     /** Opens the model; the caller closes the pipeline (which also releases the plugins). */
