@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.diffuse4j.api.pipeline.DiffusionPipeline;
+import io.diffuse4j.pipelines.stages.Tensors;
 import io.diffuse4j.api.pipeline.GenerationCancelledException;
 import io.diffuse4j.api.pipeline.GenerationRequest;
 import io.diffuse4j.api.pipeline.GenerationResult;
@@ -97,8 +98,8 @@ class BundledModelImageToImageTest {
   static BufferedImage vaeRoundTrip(BufferedImage img) {
     var m = ((StableDiffusionPipeline) sd).loadedModel();
     double sf = m.vaeDecoder().scalingFactor();
-    var z = StableDiffusionPipeline.scale(m.vaeEncoder().orElseThrow().encode(Images.toTensor(img, 64, 64)).mean(), sf);
-    return Images.toImage(m.vaeDecoder().decode(StableDiffusionPipeline.scale(z, 1.0 / sf)), 0);
+    var z = Tensors.scale(m.vaeEncoder().orElseThrow().encode(Images.toTensor(img, 64, 64)).mean(), sf);
+    return Images.toImage(m.vaeDecoder().decode(Tensors.scale(z, 1.0 / sf)), 0);
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.util.Optional;
  *
  * @param folder the checked folder
  * @param info the model's description and defaults
+ * @param family the model's family (its {@code id()} is {@code info.family()})
  * @param textEncoder the (first) text encoder
  * @param textEncoder2 SDXL's second text encoder, or null
  * @param denoiser the U-Net
@@ -22,7 +23,7 @@ import java.util.Optional;
  * @param vaeEncoder the VAE encoder when the folder has one
  * @param schedulerConfig the model's scheduler config
  */
-public record LoadedModel(ModelFolder folder, ModelInfo info, TextEncoder textEncoder, TextEncoder textEncoder2,
+public record LoadedModel(ModelFolder folder, ModelInfo info, ModelFamily family, TextEncoder textEncoder, TextEncoder textEncoder2,
     Denoiser denoiser, VaeDecoder vaeDecoder, Optional<VaeEncoder> vaeEncoder, SchedulerConfig schedulerConfig)
     implements AutoCloseable {
 

@@ -9,6 +9,7 @@ import io.diffuse4j.api.model.VaeDecoder;
 import io.diffuse4j.api.model.VaeEncoder;
 import io.diffuse4j.api.model.VaeLoader;
 import io.diffuse4j.api.pipeline.DiffusionException;
+import io.diffuse4j.api.pipeline.InvalidModelException;
 import io.diffuse4j.api.pipeline.ModelInfo;
 import io.diffuse4j.api.scheduler.SchedulerConfig;
 import io.diffuse4j.onnx.ModelConfigs;
@@ -65,8 +66,9 @@ public final class ModelLoader {
       Optional<VaeEncoder> enc = vaes.loadEncoder(dir);
       enc.ifPresent(opened::add);
       checkFit(dir, te, te2, unet.info(), vae);
-      ModelInfo info = describe(folder, te, unet.info(), vae, schedulerConfig);
-      return new LoadedModel(folder, info, te, te2, unet, vae, enc, schedulerConfig);
+      ModelFamily family = detectFamily(folder, te, schedulerConfig);
+      ModelInfo info = describe(folder, family, unet.info(), vae, schedulerConfig);
+      return new LoadedModel(folder, info, family, te, te2, unet, vae, enc, schedulerConfig);
     } catch (RuntimeException e) {
       for (int i = opened.size() - 1; i >= 0; i--) {
         try {
@@ -97,9 +99,8 @@ public final class ModelLoader {
     }
   }
 
-  private ModelInfo describe(ModelFolder folder, TextEncoder te, DenoiserInfo unet, VaeDecoder vae,
+  private ModelInfo describe(ModelFolder folder, ModelFamily family, DenoiserInfo unet, VaeDecoder vae,
       SchedulerConfig sc) {
-    String family = detectFamily(folder, te, sc);
     int multiple = vae.scaleFactor() * Math.max(1, unet.downsampleFactor());
     int size;
     if (folder.defaultNumber("width").isPresent()) {
@@ -107,51 +108,40 @@ public final class ModelLoader {
     } else if (unet.sampleSize() > 0) {
       size = unet.sampleSize() * vae.scaleFactor();
     } else {
-      size = switch (family) {
-        case "sdxl", "sdxl-turbo" -> 1024;
-        case "sd2" -> 768;
-        default -> 512;
-      };
+      size = family.defaultSize();
     }
     int height = folder.defaultNumber("height").map(Double::intValue).orElse(size);
-    int steps = folder.defaultNumber("num_inference_steps").map(Double::intValue).orElse(switch (family) {
-      case "turbo", "sdxl-turbo" -> 1;
-      case "lcm" -> 4;
-      default -> 50;
-    });
-    double guidance = folder.defaultNumber("guidance_scale").orElse(switch (family) {
-      case "turbo", "sdxl-turbo" -> 0.0;
-      case "lcm" -> 8.0;
-      case "sdxl" -> 5.0;
-      default -> 7.5;
-    });
-    return new ModelInfo(folder.name(), family, size, height, steps, guidance, schedulers.nameFor(sc), multiple);
+    int steps = folder.defaultNumber("num_inference_steps").map(Double::intValue).orElse(family.defaultSteps());
+    double guidance = folder.defaultNumber("guidance_scale").orElse(family.defaultGuidance());
+    return new ModelInfo(folder.name(), family.id(), size, height, steps, guidance, schedulers.nameFor(sc), multiple);
   }
 
-  static String detectFamily(ModelFolder folder, TextEncoder te, SchedulerConfig sc) {
+  static ModelFamily detectFamily(ModelFolder folder, TextEncoder te, SchedulerConfig sc) {
     String declared = folder.defaults().path("family").asText("");
     if (!declared.isEmpty()) {
-      return declared;
+      return ModelFamily.byId(declared).orElseThrow(() -> new InvalidModelException(
+          folder.dir().resolve("diffuse4j.json"), "\"family\" is \"" + declared + "\", which diffuse4j does not know;"
+          + " use one of " + ModelFamily.knownIds() + ", or leave it out to detect the family from the model"));
     }
     String cls = folder.pipelineClass();
     String hint = (folder.name() + " " + folder.index().path("_name_or_path").asText("")).toLowerCase(Locale.ROOT);
     boolean turbo = hint.contains("turbo");
     if (folder.dualTextEncoders()) {
-      return turbo ? "sdxl-turbo" : "sdxl";
+      return turbo ? ModelFamily.SDXL_TURBO : ModelFamily.SDXL;
     }
     if (cls.contains("LatentConsistency") || "LCMScheduler".equals(sc.className())) {
-      return "lcm";
+      return ModelFamily.LCM;
     }
     if (turbo) {
-      return "turbo";
+      return ModelFamily.TURBO;
     }
     // SD 2.x's OpenCLIP text encoder is 1024 wide and its tokenizer pads with "!" (SD 1.x pads with <|endoftext|>).
     String pad = ModelConfigs.readIfPresent(folder.dir().resolve("tokenizer").resolve("tokenizer_config.json"))
         .map(c -> c.path("pad_token")).map(p -> p.isObject() ? p.path("content").asText("") : p.asText(""))
         .orElse("");
     if (te.hiddenSize() == 1024 || "!".equals(pad)) {
-      return "sd2";
+      return ModelFamily.SD2;
     }
-    return te.hiddenSize() == 768 || "<|endoftext|>".equals(pad) ? "sd1" : "sd";
+    return te.hiddenSize() == 768 || "<|endoftext|>".equals(pad) ? ModelFamily.SD1 : ModelFamily.SD;
   }
 }

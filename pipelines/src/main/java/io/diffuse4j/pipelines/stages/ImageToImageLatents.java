@@ -1,0 +1,81 @@
+package io.diffuse4j.pipelines.stages;
+
+import io.diffuse4j.api.noise.NoiseSource;
+import io.diffuse4j.api.scheduler.Scheduler;
+import io.diffuse4j.api.tensor.FloatTensor;
+import io.diffuse4j.pipelines.image.Images;
+import io.diffuse4j.schedulers.Img2ImgTimesteps;
+import java.awt.image.BufferedImage;
+
+/**
+ * Image-to-image, as diffusers' {@code StableDiffusionImg2ImgPipeline}: the init image's latents
+ * noised to the first of the timesteps that {@code strength} keeps ({@code get_timesteps});
+ * strength 1 starts from pure noise, strength 0 runs no step. Thread-safe when the VAE is.
+ */
+public final class ImageToImageLatents implements InitialLatents {
+
+  private final BufferedImage initImage;
+  private final double strength;
+  private final Settings settings;
+  private final LatentShape shape;
+  private final ImageLatents vae;
+
+  /** Image-to-image from {@code initImage} (resized to the settings' size) at {@code strength}. */
+  public ImageToImageLatents(BufferedImage initImage, double strength, Settings settings, LatentShape shape,
+      ImageLatents vae) {
+    this.initImage = initImage;
+    this.strength = strength;
+    this.settings = settings;
+    this.shape = shape;
+    this.vae = vae;
+  }
+
+  /**
+   * The noised init image and what inpainting builds on.
+   *
+   * @param image the init image as a {@code [1, 3, H, W]} tensor in {@code [-1, 1]}
+   * @param imageLatents its latents, repeated for the batch
+   * @param noise the noise added to them
+   * @param timesteps the timesteps to run
+   * @param latents the starting latents
+   */
+  record Noised(FloatTensor image, FloatTensor imageLatents, FloatTensor noise, double[] timesteps,
+      FloatTensor latents) {}
+
+  @Override
+  public Start prepare(Scheduler scheduler, int steps, NoiseSource noise) {
+    Noised x = noised(scheduler, steps, noise);
+    return new Start(x.timesteps(), x.latents(), Inpainting.NONE);
+  }
+
+  Noised noised(Scheduler scheduler, int steps, NoiseSource noise) {
+    FloatTensor image = Images.toTensor(initImage, settings.width(), settings.height());
+    FloatTensor imageLatents = Tensors.repeat(vae.encode(image, noise), shape.batch());
+    double[] timesteps = Img2ImgTimesteps.select(scheduler, steps, strength);
+    FloatTensor fresh = shape.randn(noise);
+    FloatTensor latents;
+    if (timesteps.length == 0) {
+      latents = imageLatents; // strength 0: nothing to denoise
+    } else if (strength >= 1.0) {
+      latents = Tensors.scale(fresh, scheduler.initNoiseSigma());
+    } else {
+      latents = scheduler.addNoise(imageLatents, fresh, timesteps[0]);
+    }
+    return new Noised(image, imageLatents, fresh, timesteps, latents);
+  }
+
+  /** The settings (for the mask's size). */
+  Settings settings() {
+    return settings;
+  }
+
+  /** The latent shape. */
+  LatentShape shape() {
+    return shape;
+  }
+
+  /** The VAE encoder. */
+  ImageLatents vae() {
+    return vae;
+  }
+}
