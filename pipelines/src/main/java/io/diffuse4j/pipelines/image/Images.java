@@ -4,7 +4,9 @@ import io.diffuse4j.api.pipeline.DiffusionException;
 import io.diffuse4j.api.tensor.FloatTensor;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
 
 /**
  * Conversions between images and the tensors models read and write. Stateless and thread-safe.
@@ -78,10 +80,64 @@ public final class Images {
     return FloatTensor.of(out, 1, 1, height, width);
   }
 
+  /**
+   * Grey images (8- or 16-bit, with or without alpha) as RGB with the same sample values: Java's
+   * colour conversion treats their grey colour space as linear and brightens them (grey 84 would
+   * come out as 155), but PNG and JPEG grey samples are sRGB-encoded like RGB ones.
+   */
+  static BufferedImage greyToRgb(BufferedImage image) {
+    Raster r = image.getRaster();
+    int w = image.getWidth();
+    int h = image.getHeight();
+    int bands = r.getNumBands();
+    boolean alpha = image.getColorModel().hasAlpha() && bands > 1;
+    double max = (1L << image.getColorModel().getComponentSize(0)) - 1;
+    double amax = alpha ? (1L << image.getColorModel().getComponentSize(bands - 1)) - 1 : 1;
+    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    int[] grey = new int[w];
+    int[] a = new int[w];
+    int[] row = new int[w];
+    for (int y = 0; y < h; y++) {
+      r.getSamples(r.getMinX(), r.getMinY() + y, w, 1, 0, grey);
+      if (alpha) {
+        r.getSamples(r.getMinX(), r.getMinY() + y, w, 1, bands - 1, a);
+      }
+      for (int x = 0; x < w; x++) {
+        double v = grey[x] / max * 255.0;
+        if (alpha) {
+          double f = a[x] / amax;
+          v = v * f + 255.0 * (1 - f); // on white, as toRgb composites
+        }
+        int g = (int) Math.round(Math.max(0, Math.min(255, v)));
+        row[x] = (g << 16) | (g << 8) | g;
+      }
+      out.setRGB(0, y, w, 1, row, 0, w);
+    }
+    return out;
+  }
+
+  /**
+   * A warning when {@code image} ({@code what}: "mask", "init image") has another aspect ratio than
+   * the {@code width x height} it will be stretched to (more than 1% apart), else null.
+   */
+  public static String aspectWarning(String what, BufferedImage image, int width, int height) {
+    double a = image.getWidth() / (double) image.getHeight();
+    double b = width / (double) height;
+    if (Math.abs(a / b - 1) <= 0.01) {
+      return null;
+    }
+    return "The " + what + " is " + image.getWidth() + "x" + image.getHeight() + " but the image is " + width + "x"
+        + height + ": it is stretched to fit (another aspect ratio); crop or pad it to " + width + ":" + height
+        + " to keep its proportions";
+  }
+
   /** Draws {@code image} onto an opaque RGB canvas of the given size (white behind transparency). */
   public static BufferedImage toRgb(BufferedImage image, int width, int height) {
     if (image == null) {
       throw new DiffusionException("No image given");
+    }
+    if (image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
+      image = greyToRgb(image);
     }
     if (image.getType() == BufferedImage.TYPE_INT_RGB && image.getWidth() == width && image.getHeight() == height) {
       return image;

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +20,8 @@ import javax.imageio.stream.ImageOutputStream;
 import org.w3c.dom.NodeList;
 
 /**
- * Writes PNGs that carry their generation parameters in {@code tEXt} chunks: one
+ * Writes PNGs that carry their generation parameters in text chunks ({@code tEXt}, or {@code iTXt}
+ * for text beyond Latin-1): one
  * {@code diffuse4j:KEY} chunk per parameter (prompt, negative_prompt, seed, steps, guidance,
  * scheduler, model, width, height, noise) and a {@code parameters} chunk in the layout other
  * Stable Diffusion tools show. The same image and parameters always give the same bytes.
@@ -33,26 +33,33 @@ public final class PngWriter {
 
   private PngWriter() {}
 
-  /** Writes {@code image} to {@code file} (through a temporary file, so a failure never leaves half a PNG). */
+  /**
+   * Writes {@code image} to {@code file}, refusing to replace an existing file; see
+   * {@link #write(GeneratedImage, Path, OutputFiles.IfExists)}.
+   */
   public static void write(GeneratedImage image, Path file) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    // a sibling temporary file created with the default permissions (umask), renamed over the target
-    Path tmp = file.resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid() + "."
-        + Thread.currentThread().getId() + ".tmp");
-    try {
-      try (OutputStream out = Files.newOutputStream(tmp)) {
-        write(image, out);
-      }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    write(image, file, OutputFiles.IfExists.FAIL);
   }
 
-  /** Writes the PNG bytes to a stream (not closed). */
+  /**
+   * Writes {@code image} to {@code file} through {@link OutputFiles}: a temporary file with an
+   * unpredictable name in the same folder, renamed over {@code file} when complete, so a failure
+   * never leaves half a PNG and a planted link never redirects the write. {@code file} must be
+   * absent, or a regular file with {@link OutputFiles.IfExists#REPLACE}.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException when {@code file} exists and may not be replaced
+   * @throws IOException when {@code file} is a link, folder, device or FIFO, or writing fails
+   */
+  public static void write(GeneratedImage image, Path file, OutputFiles.IfExists ifExists) throws IOException {
+    OutputFiles.write(file, ifExists, out -> write(image, out));
+  }
+
+  /**
+   * Writes the PNG bytes to a stream (not closed). Text that Latin-1 can hold goes in {@code tEXt}
+   * chunks, other text (any script, emoji) in UTF-8 {@code iTXt} chunks under the same keyword;
+   * lone surrogates, which UTF-8 cannot hold, are escaped ({@code \\uD800}) in an {@code iTXt}
+   * chunk whose language tag says so, so every Java string reads back exactly.
+   */
   public static void write(GeneratedImage image, OutputStream out) throws IOException {
     ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
     try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
@@ -62,23 +69,32 @@ public final class PngWriter {
       String format = "javax_imageio_png_1.0";
       IIOMetadataNode root = new IIOMetadataNode(format);
       IIOMetadataNode text = new IIOMetadataNode("tEXt");
-      for (Map.Entry<String, String> e : toText(image.parameters()).entrySet()) {
-        IIOMetadataNode entry = new IIOMetadataNode("tEXtEntry");
-        entry.setAttribute("keyword", e.getKey());
-        entry.setAttribute("value", latin1(e.getValue()));
-        text.appendChild(entry);
-      }
       IIOMetadataNode itxt = new IIOMetadataNode("iTXt");
-      IIOMetadataNode entry = new IIOMetadataNode("iTXtEntry");
-      entry.setAttribute("keyword", PREFIX + "prompt_utf8");
-      entry.setAttribute("compressionFlag", "FALSE");
-      entry.setAttribute("compressionMethod", "0");
-      entry.setAttribute("languageTag", "");
-      entry.setAttribute("translatedKeyword", "");
-      entry.setAttribute("text", image.parameters().prompt());
-      itxt.appendChild(entry);
-      root.appendChild(text);
-      root.appendChild(itxt);
+      for (Map.Entry<String, String> e : toText(image.parameters()).entrySet()) {
+        String v = e.getValue();
+        if (isLatin1(v)) {
+          IIOMetadataNode entry = new IIOMetadataNode("tEXtEntry");
+          entry.setAttribute("keyword", e.getKey());
+          entry.setAttribute("value", v);
+          text.appendChild(entry);
+        } else {
+          boolean escape = hasLoneSurrogate(v);
+          IIOMetadataNode entry = new IIOMetadataNode("iTXtEntry");
+          entry.setAttribute("keyword", e.getKey());
+          entry.setAttribute("compressionFlag", "FALSE");
+          entry.setAttribute("compressionMethod", "0");
+          entry.setAttribute("languageTag", escape ? ESCAPED_TAG : "");
+          entry.setAttribute("translatedKeyword", "");
+          entry.setAttribute("text", escape ? escape(v) : v);
+          itxt.appendChild(entry);
+        }
+      }
+      if (text.getLength() > 0) {
+        root.appendChild(text);
+      }
+      if (itxt.getLength() > 0) {
+        root.appendChild(itxt);
+      }
       meta.mergeTree(format, root);
       writer.write(null, new IIOImage(image.image(), null, meta), writer.getDefaultWriteParam());
     } finally {
@@ -86,10 +102,61 @@ public final class PngWriter {
     }
   }
 
-  private static String latin1(String s) {
+  /** The iTXt language tag of values whose lone surrogates and backslashes are escaped. */
+  private static final String ESCAPED_TAG = "x-diffuse4j-escaped";
+
+  private static boolean isLatin1(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      // PNG tEXt: Latin-1 without NUL
+      if (c > 255 || c == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean hasLoneSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c) || c == 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String escape(String s) {
+    StringBuilder b = new StringBuilder(s.length() + 16);
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        b.append(c).append(s.charAt(++i));
+      } else if (Character.isSurrogate(c) || c == 0 || c == '\\') {
+        b.append(String.format(Locale.ROOT, "\\u%04X", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  private static String unescape(String s) {
     StringBuilder b = new StringBuilder(s.length());
-    for (char c : s.toCharArray()) {
-      b.append(c < 256 ? c : '?');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\\' && i + 5 < s.length() && s.charAt(i + 1) == 'u') {
+        try {
+          b.append((char) Integer.parseInt(s.substring(i + 2, i + 6), 16));
+          i += 5;
+          continue;
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+          // not an escape: kept as written
+        }
+      }
+      b.append(c);
     }
     return b.toString();
   }
@@ -124,6 +191,20 @@ public final class PngWriter {
   /** Reads the {@code diffuse4j:} parameters of a PNG written by this class (keys without the prefix). */
   public static Map<String, String> readText(Path file) throws IOException {
     Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : readAllText(file).entrySet()) {
+      String k = e.getKey();
+      if ((PREFIX + "prompt_utf8").equals(k)) {
+        out.put("prompt", e.getValue()); // files written before every value could be iTXt
+      } else if (k.startsWith(PREFIX) && !(k.equals(PREFIX + "prompt") && out.containsKey("prompt"))) {
+        out.put(k.substring(PREFIX.length()), e.getValue());
+      }
+    }
+    return out;
+  }
+
+  /** Every text chunk ({@code tEXt} and {@code iTXt}) of a PNG, keyword to text, in file order. */
+  public static Map<String, String> readAllText(Path file) throws IOException {
+    Map<String, String> out = new LinkedHashMap<>();
     try (ImageInputStreamHolder h = new ImageInputStreamHolder(file)) {
       javax.imageio.ImageReader reader = ImageIO.getImageReadersByFormatName("png").next();
       try {
@@ -133,17 +214,13 @@ public final class PngWriter {
         NodeList entries = ((IIOMetadataNode) root).getElementsByTagName("tEXtEntry");
         for (int i = 0; i < entries.getLength(); i++) {
           IIOMetadataNode n = (IIOMetadataNode) entries.item(i);
-          String k = n.getAttribute("keyword");
-          if (k.startsWith(PREFIX)) {
-            out.put(k.substring(PREFIX.length()), n.getAttribute("value"));
-          }
+          out.put(n.getAttribute("keyword"), n.getAttribute("value"));
         }
         NodeList itxt = ((IIOMetadataNode) root).getElementsByTagName("iTXtEntry");
         for (int i = 0; i < itxt.getLength(); i++) {
           IIOMetadataNode n = (IIOMetadataNode) itxt.item(i);
-          if ((PREFIX + "prompt_utf8").equals(n.getAttribute("keyword"))) {
-            out.put("prompt", n.getAttribute("text"));
-          }
+          String v = n.getAttribute("text");
+          out.put(n.getAttribute("keyword"), ESCAPED_TAG.equals(n.getAttribute("languageTag")) ? unescape(v) : v);
         }
       } finally {
         reader.dispose();

@@ -9,7 +9,15 @@ import io.diffuse4j.api.pipeline.GenerationResult;
 import io.diffuse4j.api.pipeline.ProgressListener;
 import io.diffuse4j.api.pipeline.StepEvent;
 import io.diffuse4j.pipelines.Diffusion;
+import io.diffuse4j.api.pipeline.InvalidRequestException;
+import io.diffuse4j.pipelines.image.ImageFiles;
+import io.diffuse4j.pipelines.image.OutputFiles;
 import io.diffuse4j.pipelines.image.PngWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.util.ArrayList;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -108,6 +116,9 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--output-dir", description = "Output folder (with --prompt-file).")
   Path outputDir;
 
+  @Option(names = "--overwrite", description = "Replace output files that already exist (regular files only).")
+  boolean overwrite;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
@@ -121,7 +132,7 @@ final class GenerateCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), "Prompt file " + source.promptFile
             + " does not exist");
       }
-      prompts = Files.readAllLines(source.promptFile, StandardCharsets.UTF_8);
+      prompts = readPromptFile(source.promptFile);
     } else {
       if (output == null) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--prompt needs --output FILE.png");
@@ -142,6 +153,16 @@ final class GenerateCommand implements Callable<Integer> {
     }
     BufferedImage init = initImage == null ? null : readImage(initImage, "--init-image");
     BufferedImage maskImage = mask == null ? null : readImage(mask, "--mask");
+    OutputFiles.IfExists ifExists = overwrite ? OutputFiles.IfExists.REPLACE : OutputFiles.IfExists.FAIL;
+    // every output path is checked before the model is even loaded: no generation is wasted
+    for (int line = 0; line < prompts.size(); line++) {
+      if (source.promptFile != null && prompts.get(line).strip().isEmpty()) {
+        continue;
+      }
+      for (int i = 0; i < images; i++) {
+        checkOutput(outputFile(line, i, images), ifExists);
+      }
+    }
     Diffusion.Builder b = Diffusion.builder().device(dev).warnings(w -> err.println(w));
     if (model != null) {
       b.model(model);
@@ -162,16 +183,72 @@ final class GenerateCommand implements Callable<Integer> {
         GenerationResult result = pipeline.generate(request, listener(err, label, line + 1), () -> false);
         List<GeneratedImage> imgs = result.images();
         for (int i = 0; i < imgs.size(); i++) {
-          Path file = source.promptFile != null
-              ? outputDir.resolve(String.format("%04d", line + 1) + (imgs.size() > 1 ? "-" + (i + 1) : "") + ".png")
-              : imgs.size() > 1 ? numbered(output, i + 1) : output;
-          PngWriter.write(imgs.get(i), file);
+          Path file = outputFile(line, i, imgs.size());
+          PngWriter.write(imgs.get(i), file, ifExists);
           out.println(file);
         }
         out.flush();
       }
     }
     return 0;
+  }
+
+  private Path outputFile(int line, int i, int count) {
+    return source.promptFile != null
+        ? outputDir.resolve(String.format("%04d", line + 1) + (count > 1 ? "-" + (i + 1) : "") + ".png")
+        : count > 1 ? numbered(output, i + 1) : output;
+  }
+
+  private void checkOutput(Path file, OutputFiles.IfExists ifExists) {
+    try {
+      OutputFiles.check(file, ifExists);
+    } catch (InvalidRequestException e) {
+      String msg = e.getMessage();
+      if (msg.contains("already exists")) {
+        msg = file + " already exists; nothing was generated. Pass --overwrite to replace it, or choose another"
+            + " --output";
+      }
+      throw new CommandLine.ParameterException(spec.commandLine(), msg);
+    }
+  }
+
+  /**
+   * The prompt file's lines: UTF-8 strictly (invalid bytes are an error naming the file and line),
+   * lines end at LF or CR LF only, so a stray CR inside a line does not shift the numbering.
+   */
+  private List<String> readPromptFile(Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    String text;
+    try {
+      text = dec.decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      int bad = firstInvalidUtf8(bytes);
+      int line = 1;
+      for (int i = 0; i < bad; i++) {
+        line += bytes[i] == '\n' ? 1 : 0;
+      }
+      throw new CommandLine.ParameterException(spec.commandLine(), "Prompt file " + file + " is not valid UTF-8"
+          + " (line " + line + ", byte offset " + bad + "); save it as UTF-8");
+    }
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1); // byte order mark
+    }
+    List<String> lines = new ArrayList<>(List.of(text.split("\r?\n", -1)));
+    if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+      lines.remove(lines.size() - 1);
+    }
+    return lines;
+  }
+
+  private static int firstInvalidUtf8(byte[] b) {
+    CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(b);
+    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(b.length + 1);
+    dec.decode(in, out, true);
+    return in.position();
   }
 
   private ProgressListener listener(PrintWriter err, String label, int line) {
@@ -185,8 +262,9 @@ final class GenerateCommand implements Callable<Integer> {
         bar.onStep(e);
         try {
           Files.createDirectories(previewDir);
-          ImageIO.write(e.preview(), "png", previewDir.resolve(String.format("%04d-step%03d.png", line, e.step() + 1))
-              .toFile());
+          Path file = previewDir.resolve(String.format("%04d-step%03d.png", line, e.step() + 1));
+          OutputFiles.write(file, overwrite ? OutputFiles.IfExists.REPLACE : OutputFiles.IfExists.FAIL,
+              stream -> ImageIO.write(e.preview(), "png", stream));
         } catch (IOException ex) {
           throw new UncheckedIOException("Could not write a preview into " + previewDir, ex);
         }
@@ -206,15 +284,9 @@ final class GenerateCommand implements Callable<Integer> {
 
   private BufferedImage readImage(Path p, String option) {
     try {
-      BufferedImage img = Files.isRegularFile(p) ? ImageIO.read(p.toFile()) : null;
-      if (img == null) {
-        throw new CommandLine.ParameterException(spec.commandLine(), option + " " + p
-            + " is not a readable image (PNG, JPEG, BMP or GIF)");
-      }
-      return img;
-    } catch (IOException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), option + " " + p + " could not be read: "
-          + e.getMessage());
+      return ImageFiles.read(p, option.substring(2));
+    } catch (InvalidRequestException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 
