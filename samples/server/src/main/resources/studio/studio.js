@@ -269,29 +269,39 @@ function clearMask() {
   state.maskPainted = false;
 }
 
-function paintAt(ev) {
+function paintAt(ev, from) {
   const c = $("mask-overlay");
   const r = c.getBoundingClientRect();
   const x = (ev.clientX - r.left) * c.width / r.width;
   const y = (ev.clientY - r.top) * c.height / r.height;
-  const radius = Number($("brush").value) * c.width / 256;
+  const radius = Math.max(0.5, Number($("brush").value) * c.width / 256);
   for (const [canvas, color] of [[c, "rgba(255, 64, 64, 0.6)"], [$("mask-canvas"), "#fff"]]) {
     const g = canvas.getContext("2d");
     g.fillStyle = color;
+    g.strokeStyle = color;
+    g.lineWidth = 2 * radius;
+    g.lineCap = "round";
     g.beginPath();
-    g.arc(x, y, Math.max(0.5, radius), 0, 2 * Math.PI);
-    g.fill();
+    if (from) {
+      g.moveTo(from.x, from.y);
+      g.lineTo(x, y);
+      g.stroke();
+    } else {
+      g.arc(x, y, radius, 0, 2 * Math.PI);
+      g.fill();
+    }
   }
   state.maskPainted = true;
+  return { x, y };
 }
 
 function setupMask() {
   const c = $("mask-overlay");
-  let down = false;
-  c.addEventListener("pointerdown", (ev) => { down = true; c.setPointerCapture(ev.pointerId); paintAt(ev); });
-  c.addEventListener("pointermove", (ev) => { if (down) paintAt(ev); });
-  c.addEventListener("pointerup", () => { down = false; });
-  c.addEventListener("pointercancel", () => { down = false; });
+  let last = null;
+  c.addEventListener("pointerdown", (ev) => { c.setPointerCapture(ev.pointerId); last = paintAt(ev, null); });
+  c.addEventListener("pointermove", (ev) => { if (last) last = paintAt(ev, last); });
+  c.addEventListener("pointerup", () => { last = null; });
+  c.addEventListener("pointercancel", () => { last = null; });
 }
 
 async function switchModel() {

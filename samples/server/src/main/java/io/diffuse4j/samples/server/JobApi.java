@@ -182,6 +182,8 @@ final class JobApi {
     o.put("id", job.id);
     o.put("state", job.state().name().toLowerCase(Locale.ROOT));
     o.put("seed", job.runs.get(0).seed());
+    GenerationRequest r0 = job.runs.get(0);
+    o.put("mode", r0.initImage() == null ? "txt2img" : r0.mask() == null ? "img2img" : "inpaint");
     o.put("step", job.step());
     o.put("total", job.total());
     ArrayNode w = o.putArray("warnings");
