@@ -170,9 +170,9 @@ async function generate() {
 
 async function cancel() {
   if (!state.job) return;
+  setStatus("cancelling…"); // before the request: the stream's "cancelled" may arrive before its answer
   try {
     await api("DELETE", "/api/jobs/" + state.job);
-    setStatus("cancelling…");
   } catch (e) {
     setStatus(e.message, true);
   }

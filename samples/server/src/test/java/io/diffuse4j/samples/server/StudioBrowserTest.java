@@ -122,10 +122,13 @@ class StudioBrowserTest {
     first.findElement(By.cssSelector("button.to-img2img")).click();
     waitUp(10).until(d -> d.findElement(By.id("mask-overlay")).isDisplayed());
     WebElement overlay = driver.findElement(By.id("mask-overlay"));
-    new Actions(driver).moveToElement(overlay, -60, -20).clickAndHold().moveByOffset(40, 10).moveByOffset(40, 10)
-        .moveByOffset(40, 10).release().perform();
+    driver.executeScript("document.getElementById('brush').value = 20");
+    new Actions(driver).moveToElement(overlay, -70, -50).clickAndHold().moveByOffset(40, 0).moveByOffset(40, 0)
+        .moveByOffset(40, 0).moveByOffset(0, 30).moveByOffset(-40, 0).moveByOffset(-40, 0).moveByOffset(-40, 0)
+        .moveByOffset(0, 30).moveByOffset(40, 0).moveByOffset(40, 0).moveByOffset(40, 0).release().perform();
     set("steps", "10");
-    set("prompt", "a red circle on a blue background");
+    set("strength", "1");
+    set("prompt", "a green circle on a blue background");
     driver.findElement(By.id("generate")).click();
     waitUp(90).until(d -> gallery().size() == 2);
     jobs = http.get("/api/jobs").json();
@@ -133,13 +136,17 @@ class StudioBrowserTest {
     assertThat(inpaint.get("mode").asText()).isEqualTo("inpaint");
     assertThat(inpaint.get("state").asText()).isEqualTo("done");
     WebElement newest = gallery().get(0);
-    assertThat(newest.findElement(By.cssSelector("dd[data-key=strength]")).getText()).isEqualTo("0.75");
+    assertThat(newest.findElement(By.cssSelector("dd[data-key=strength]")).getText()).isEqualTo("1");
     assertThat(newest.findElement(By.cssSelector("dd[data-key=steps]")).getText()).isEqualTo("10");
 
     // 4. "use these settings" restores the first image's parameters
     set("prompt", "something else");
+    driver.findElement(By.id("random-seed")).click();
+    set("seed", "7");
     gallery().get(1).findElement(By.cssSelector("button.use-settings")).click();
     assertThat(driver.findElement(By.id("prompt")).getAttribute("value")).isEqualTo("a red circle on a blue background");
+    assertThat(newest.findElement(By.cssSelector("dd[data-key=prompt]")).getText())
+        .isEqualTo("a green circle on a blue background");
     assertThat(driver.findElement(By.id("seed")).getAttribute("value")).isEqualTo("42");
     assertThat(driver.findElement(By.id("steps")).getAttribute("value")).isEqualTo("16");
     shot("3-inpainted-gallery.png");
