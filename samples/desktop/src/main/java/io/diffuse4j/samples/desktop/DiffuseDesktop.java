@@ -7,6 +7,7 @@ import io.diffuse4j.api.pipeline.GenerationResult;
 import io.diffuse4j.api.pipeline.ProgressListener;
 import io.diffuse4j.api.pipeline.StepEvent;
 import io.diffuse4j.pipelines.Diffusion;
+import io.diffuse4j.pipelines.image.OutputFiles;
 import io.diffuse4j.pipelines.image.PngWriter;
 import java.awt.BorderLayout;
 import java.awt.Dimension;
@@ -196,15 +197,25 @@ public final class DiffuseDesktop {
     JFileChooser chooser = new JFileChooser();
     chooser.setFileFilter(new FileNameExtensionFilter("PNG images", "png"));
     chooser.setSelectedFile(new java.io.File("diffuse4j-" + last.parameters().seed() + ".png"));
-    if (chooser.showSaveDialog(frame) == JFileChooser.APPROVE_OPTION) {
-      save(chooser.getSelectedFile().toPath());
+    if (chooser.showSaveDialog(frame) != JFileChooser.APPROVE_OPTION) {
+      return;
     }
+    Path file = chooser.getSelectedFile().toPath();
+    boolean replace = false;
+    if (java.nio.file.Files.exists(file)) {
+      replace = javax.swing.JOptionPane.showConfirmDialog(frame, file.getFileName() + " exists. Replace it?",
+          "Save", javax.swing.JOptionPane.YES_NO_OPTION) == javax.swing.JOptionPane.YES_OPTION;
+      if (!replace) {
+        return;
+      }
+    }
+    save(file, replace);
   }
 
-  /** Saves the last image as PNG with its parameters (event thread). */
-  void save(Path file) {
+  /** Saves the last image as PNG with its parameters, replacing an existing file only when asked (event thread). */
+  void save(Path file, boolean replace) {
     try {
-      PngWriter.write(last, file);
+      PngWriter.write(last, file, replace ? OutputFiles.IfExists.REPLACE : OutputFiles.IfExists.FAIL);
       status.setText("saved " + file.getFileName());
     } catch (IOException e) {
       status.setText("could not save " + file + ": " + e.getMessage());

@@ -35,7 +35,7 @@ final class SelfTest {
       waitFor(() -> onEdt(() -> d.generate.isEnabled() && d.last() != null), 120);
       Thread.sleep(300); // let the last repaint land
       onEdt(() -> {
-        d.save(dir.resolve("result.png"));
+        d.save(dir.resolve("result.png"), false);
         return null;
       });
       // a real screen capture of the virtual display, where the window is

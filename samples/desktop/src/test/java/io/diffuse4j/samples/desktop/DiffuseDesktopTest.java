@@ -25,6 +25,9 @@ class DiffuseDesktopTest {
   void generatesWithPreviewsOnTheEventThreadSavesAndCancelsUnderXvfb() throws Exception {
     Path dir = Path.of("target/desktop").toAbsolutePath();
     Files.createDirectories(dir);
+    for (String f : List.of("result.png", "desktop.png")) {
+      Files.deleteIfExists(dir.resolve(f));
+    }
     Path log = dir.resolve("self-test.log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p = new ProcessBuilder(List.of("xvfb-run", "-a", "-s", "-screen 0 1024x768x24", java, "-cp",
@@ -33,7 +36,7 @@ class DiffuseDesktopTest {
     assertThat(p.waitFor(240, TimeUnit.SECONDS)).as("self-test finished").isTrue();
     String out = Files.readString(log, StandardCharsets.UTF_8);
     assertThat(p.exitValue()).as(out).isZero();
-    assertThat(out).contains("previews=20 ", "offEdt=0 ", "cancelled=true");
+    assertThat(out).contains("previews=20 ", "offEdt=0 ", "status=saved result.png ", "cancelled=true");
 
     BufferedImage shot = ImageIO.read(dir.resolve("desktop.png").toFile());
     assertThat(shot.getWidth()).isGreaterThan(384);
