@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One ONNX model part of a diffusion model folder (text encoder, U-Net, VAE decoder...) with
@@ -45,9 +46,13 @@ public final class OnnxModel implements AutoCloseable {
   private final String part;
   private final Map<String, ValueSpec> inputs;
   private final Map<String, ValueSpec> outputs;
+  private final long loadNanos;
+  private final LongAdder runs = new LongAdder();
+  private final LongAdder runNanos = new LongAdder();
 
-  OnnxModel(OrtEnvironment env, OrtSession session, Path file, String part) throws OrtException {
+  OnnxModel(OrtEnvironment env, OrtSession session, Path file, String part, long loadNanos) throws OrtException {
     this.env = env;
+    this.loadNanos = loadNanos;
     this.session = session;
     this.file = file;
     this.part = part;
@@ -76,6 +81,33 @@ public final class OnnxModel implements AutoCloseable {
       case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64 -> ElementType.INT64;
       default -> ElementType.OTHER;
     };
+  }
+
+  /** How long creating the session took, in nanoseconds. */
+  public long loadNanos() {
+    return loadNanos;
+  }
+
+  /**
+   * How many {@link #run}s completed and the nanoseconds spent inside ONNX Runtime's
+   * {@code OrtSession.run} for them (conversions excluded): what benchmarks subtract to find the
+   * Java side's overhead.
+   */
+  public RunStats runStats() {
+    return new RunStats(runs.sum(), runNanos.sum());
+  }
+
+  /**
+   * Counters of {@link #run}.
+   *
+   * @param runs completed runs
+   * @param nanos nanoseconds inside {@code OrtSession.run}
+   */
+  public record RunStats(long runs, long nanos) {
+    /** The runs and time since {@code earlier}. */
+    public RunStats minus(RunStats earlier) {
+      return new RunStats(runs - earlier.runs, nanos - earlier.nanos);
+    }
   }
 
   /** The part's name ({@code unet}, {@code text_encoder}, ...). */
@@ -154,7 +186,11 @@ public final class OnnxModel implements AutoCloseable {
       for (String w : wanted) {
         output(w);
       }
-      try (OrtSession.Result result = session.run(in, wanted)) {
+      long t0 = System.nanoTime();
+      OrtSession.Result r = session.run(in, wanted);
+      runNanos.add(System.nanoTime() - t0);
+      runs.increment();
+      try (OrtSession.Result result = r) {
         Map<String, FloatTensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, OnnxValue> e : result) {
           out.put(e.getKey(), toFloat((OnnxTensor) e.getValue()));

@@ -4,11 +4,14 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import io.diffuse4j.api.pipeline.Device;
 import io.diffuse4j.api.pipeline.DiffusionException;
 import io.diffuse4j.api.pipeline.RuntimeOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -27,13 +30,27 @@ import java.util.function.Consumer;
 public final class OnnxSessionFactory {
 
   private final RuntimeOptions options;
+  private final SessionTuning tuning;
   private final Consumer<String> warnings;
+  private final Optional<OptimizedModelCache> cache;
   private volatile boolean cudaFailedAndFellBack;
 
-  /** A factory for these options; warnings (GPU fallback) go to {@code warnings}. */
+  /** A factory for these options with {@link SessionTuning#defaults()}; warnings (GPU fallback) go to {@code warnings}. */
   public OnnxSessionFactory(RuntimeOptions options, Consumer<String> warnings) {
+    this(options, SessionTuning.defaults(), warnings);
+  }
+
+  /** A factory for these options and session settings; warnings (GPU fallback) go to {@code warnings}. */
+  public OnnxSessionFactory(RuntimeOptions options, SessionTuning tuning, Consumer<String> warnings) {
     this.options = options;
+    this.tuning = tuning;
     this.warnings = warnings;
+    this.cache = tuning.optimizedModelCache().map(OptimizedModelCache::new);
+  }
+
+  /** The session settings. */
+  public SessionTuning tuning() {
+    return tuning;
   }
 
   /** The options sessions are created with. */
@@ -58,8 +75,10 @@ public final class OnnxSessionFactory {
     }
     // FATAL: failures (e.g. a CUDA provider that cannot load) reach the user as DiffusionExceptions, not native log lines
     OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "diffuse4j");
-    try (OrtSession.SessionOptions so = sessionOptions()) {
-      return new OnnxModel(env, env.createSession(file.toString(), so), file, part);
+    long t0 = System.nanoTime();
+    try (OrtSession.SessionOptions so = createSessionOptions()) {
+      OrtSession session = openCached(env, file, so);
+      return new OnnxModel(env, session, file, part, System.nanoTime() - t0);
     } catch (OrtException e) {
       throw new DiffusionException("Could not load the " + part + " model " + file
           + ": it is not a valid ONNX model or is truncated (" + OnnxModel.firstLine(e.getMessage())
@@ -67,17 +86,68 @@ public final class OnnxSessionFactory {
     }
   }
 
-  private OrtSession.SessionOptions sessionOptions() throws OrtException {
+  /**
+   * With an optimized-model cache on the CPU: the cached optimized model when there is one (opened
+   * without optimizing again), else the model, writing its optimized form to the cache.
+   */
+  private OrtSession openCached(OrtEnvironment env, Path file, OrtSession.SessionOptions so) throws OrtException {
+    if (cache.isEmpty() || !effectiveDevice().isCpu()) {
+      return env.createSession(file.toString(), so);
+    }
+    Optional<Path> entry = cache.get().entryFor(file, env.getVersion(), describe());
+    if (entry.isEmpty()) {
+      return env.createSession(file.toString(), so);
+    }
+    if (Files.isRegularFile(entry.get())) {
+      try (OrtSession.SessionOptions plain = createSessionOptions()) {
+        plain.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+        return env.createSession(entry.get().toString(), plain);
+      } catch (OrtException e) {
+        // a damaged entry: fall through and rewrite it
+      }
+    }
+    Path tmp;
+    try {
+      tmp = cache.get().temporaryFor(entry.get());
+    } catch (java.io.IOException e) {
+      return env.createSession(file.toString(), so);
+    }
+    so.setOptimizedModelFilePath(tmp.toString());
+    OrtSession session = env.createSession(file.toString(), so);
+    OptimizedModelCache.publish(tmp, entry.get());
+    return session;
+  }
+
+  private String describe() {
+    return options.device() + ",threads=" + options.intraOpThreads() + ",opt=all," + tuning.describe();
+  }
+
+  /**
+   * New session options as this factory creates sessions with them (log level, optimization level,
+   * threads, arena, memory pattern, execution provider); the caller closes them. Benchmarks use this
+   * to run plain ONNX Runtime with exactly the pipeline's settings.
+   *
+   * @throws OrtException when ONNX Runtime rejects an option
+   */
+  public OrtSession.SessionOptions createSessionOptions() throws OrtException {
     OrtSession.SessionOptions so = new OrtSession.SessionOptions();
     so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
     so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    so.setCPUArenaAllocator(tuning.cpuArena());
+    so.setMemoryPatternOptimization(tuning.memoryPattern());
     if (options.intraOpThreads() > 0) {
       so.setIntraOpNumThreads(options.intraOpThreads());
     }
     Device d = options.device();
     if (!d.isCpu() && !cudaFailedAndFellBack) {
       try {
-        so.addCUDA(d.index());
+        // ONNX Runtime copies the provider options into the session options, so they are closed here
+        try (OrtCUDAProviderOptions cuda = new OrtCUDAProviderOptions(d.index())) {
+          for (Map.Entry<String, String> e : tuning.cuda().providerOptions(d.index()).entrySet()) {
+            cuda.add(e.getKey(), e.getValue());
+          }
+          so.addCUDA(cuda);
+        }
       } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
         String why = "The CUDA execution provider for device " + d + " could not be loaded: "
             + OnnxModel.firstLine(e.getMessage())

@@ -9,6 +9,7 @@ import io.diffuse4j.api.pipeline.Device;
 import io.diffuse4j.api.pipeline.DiffusionPipeline;
 import io.diffuse4j.api.pipeline.RuntimeOptions;
 import io.diffuse4j.onnx.OnnxRuntimeModule;
+import io.diffuse4j.onnx.SessionTuning;
 import io.diffuse4j.pipelines.model.BundledModelFiles;
 import io.diffuse4j.pipelines.model.LoadedModel;
 import io.diffuse4j.pipelines.model.ModelLoader;
@@ -62,7 +63,13 @@ public final class Diffusion {
 
   /** The feature modules of one injector. */
   public static List<Module> modules(RuntimeOptions options, Consumer<String> warnings, List<Module> pluginModules) {
-    List<Module> m = new ArrayList<>(List.of(new OnnxRuntimeModule(options), new TextEncoderModule(), new UNetModule(),
+    return modules(options, SessionTuning.defaults(), warnings, pluginModules);
+  }
+
+  /** The feature modules of one injector, with these ONNX Runtime session settings. */
+  public static List<Module> modules(RuntimeOptions options, SessionTuning tuning, Consumer<String> warnings,
+      List<Module> pluginModules) {
+    List<Module> m = new ArrayList<>(List.of(new OnnxRuntimeModule(options, tuning), new TextEncoderModule(), new UNetModule(),
         new VaeModule(), new SchedulersModule(), new PipelineModule(warnings)));
     m.addAll(pluginModules);
     return m;
@@ -72,6 +79,7 @@ public final class Diffusion {
   public static final class Builder {
     private Path model;
     private RuntimeOptions options = RuntimeOptions.defaults();
+    private SessionTuning tuning = SessionTuning.defaults();
     private Path pluginDir;
     private Consumer<String> warnings = System.err::println;
     private String engine = InferenceEngine.ONNX_RUNTIME;
@@ -105,6 +113,15 @@ public final class Diffusion {
       return this;
     }
 
+    /**
+     * ONNX Runtime session settings (memory arena, memory pattern, optimized-model cache, CUDA
+     * options); default {@link SessionTuning#defaults()}.
+     */
+    public Builder sessionTuning(SessionTuning sessionTuning) {
+      this.tuning = sessionTuning;
+      return this;
+    }
+
     /** A folder of plugin jars to load; default none. */
     public Builder plugins(Path dir) {
       this.pluginDir = dir;
@@ -133,7 +150,7 @@ public final class Diffusion {
     }
 
     private Injector injector(LoadedPlugins plugins) {
-      List<Module> m = modules(options, warnings, plugins.modules());
+      List<Module> m = modules(options, tuning, warnings, plugins.modules());
       if (!InferenceEngine.ONNX_RUNTIME.equalsIgnoreCase(engine.trim())) {
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
         InferenceEngine e = InferenceEngine.find(engine, cl != null ? cl : Diffusion.class.getClassLoader());

@@ -51,6 +51,11 @@ public final class OnnxVaeEncoder implements VaeEncoder {
     return new LatentDistribution(FloatTensor.concat(means), parameters ? FloatTensor.concat(logvars) : null);
   }
 
+  /** The underlying model. */
+  public OnnxModel model() {
+    return model;
+  }
+
   @Override
   public void close() {
     model.close();

@@ -29,6 +29,7 @@ import java.util.Objects;
  * @param initImage image-to-image starting image, or null for text-to-image
  * @param strength how much of {@code initImage} to repaint, in [0, 1]
  * @param mask inpainting mask (white = repaint), or null
+ * @param vaeTiling whether the VAE works in tiles ({@link VaeTiling#AUTO} when null)
  */
 public record GenerationRequest(
     String prompt,
@@ -44,13 +45,15 @@ public record GenerationRequest(
     double eta,
     BufferedImage initImage,
     double strength,
-    BufferedImage mask) {
+    BufferedImage mask,
+    VaeTiling vaeTiling) {
 
   /** Checks the fields that need no model to check. */
   public GenerationRequest {
     Objects.requireNonNull(prompt, "prompt");
     negativePrompt = negativePrompt == null ? "" : negativePrompt;
     noise = noise == null ? NoiseKind.TORCH : noise;
+    vaeTiling = vaeTiling == null ? VaeTiling.AUTO : vaeTiling;
     if (steps != null && steps < 1) {
       throw new IllegalArgumentException("steps must be >= 1, got " + steps);
     }
@@ -95,6 +98,7 @@ public record GenerationRequest(
     b.initImage = initImage;
     b.strength = strength;
     b.mask = mask;
+    b.vaeTiling = vaeTiling;
     return b;
   }
 
@@ -114,6 +118,7 @@ public record GenerationRequest(
     private BufferedImage initImage;
     private double strength = 0.8;
     private BufferedImage mask;
+    private VaeTiling vaeTiling = VaeTiling.AUTO;
 
     private Builder(String prompt) {
       this.prompt = prompt;
@@ -150,10 +155,15 @@ public record GenerationRequest(
     /** Inpainting mask (white = repaint); default none. */
     public Builder mask(BufferedImage v) { this.mask = v; return this; }
 
+    /** VAE tiling; default {@link VaeTiling#AUTO} (tiles above the pipeline's memory budget). */
+    public Builder vaeTiling(VaeTiling v) { this.vaeTiling = v; return this; }
+    /** VAE tiling on ({@code true}) or off; see {@link #vaeTiling(VaeTiling)}. */
+    public Builder vaeTiling(boolean on) { this.vaeTiling = on ? VaeTiling.ON : VaeTiling.OFF; return this; }
+
     /** The request; throws {@link IllegalArgumentException} naming a bad field. */
     public GenerationRequest build() {
       return new GenerationRequest(prompt, negativePrompt, steps, guidanceScale, seed, width, height, numImages,
-          scheduler, noise, eta, initImage, strength, mask);
+          scheduler, noise, eta, initImage, strength, mask, vaeTiling);
     }
   }
 }

@@ -4,8 +4,10 @@ import io.diffuse4j.api.model.LatentDistribution;
 import io.diffuse4j.api.model.VaeEncoder;
 import io.diffuse4j.api.noise.NoiseSource;
 import io.diffuse4j.api.pipeline.DiffusionException;
+import io.diffuse4j.api.pipeline.VaeTiling;
 import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.pipelines.model.LoadedModel;
+import io.diffuse4j.vae.TiledVae;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -18,19 +20,31 @@ public final class ImageLatents {
   private final Optional<VaeEncoder> encoder;
   private final double scalingFactor;
   private final Path dir;
+  private final VaeTiling tiling;
+  private final int scaleFactor;
+  private final int tileSize;
 
-  /** Latents with {@code model}'s VAE encoder (checked when first used). */
+  /** Latents with {@code model}'s VAE encoder (checked when first used), tiled above the memory budget. */
   public ImageLatents(LoadedModel model) {
+    this(model, VaeTiling.AUTO);
+  }
+
+  /** Latents with {@code model}'s VAE encoder, tiled as {@code tiling} says ({@link TiledVae}). */
+  public ImageLatents(LoadedModel model, VaeTiling tiling) {
     this.encoder = model.vaeEncoder();
     this.scalingFactor = model.vaeDecoder().scalingFactor();
     this.dir = model.folder().dir();
+    this.tiling = tiling;
+    this.scaleFactor = model.vaeDecoder().scaleFactor();
+    this.tileSize = LatentDecoder.tileSize(model);
   }
 
   /** {@code vae.encode(image).latent_dist.sample(generator) * scaling_factor} for a {@code [1, 3, H, W]} image. */
   public FloatTensor encode(FloatTensor image, NoiseSource noise) {
     VaeEncoder enc = encoder.orElseThrow(() -> new DiffusionException("Image-to-image needs a VAE encoder"
         + " but " + dir + " has no vae_encoder/model.onnx; re-export the model with its VAE encoder."));
-    LatentDistribution dist = enc.encode(image);
+    boolean tiled = TiledVae.shouldTile(tiling, image.dim(3), image.dim(2), tileSize, TiledVae.DEFAULT_BUDGET_BYTES);
+    LatentDistribution dist = tiled ? TiledVae.encode(image, enc, scaleFactor, tileSize) : enc.encode(image);
     FloatTensor z = dist.mean();
     if (dist.logVariance() != null) {
       FloatTensor eps = noise.randn(z.shape());

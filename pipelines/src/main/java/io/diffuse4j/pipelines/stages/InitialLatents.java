@@ -38,7 +38,7 @@ public interface InitialLatents {
       return new TextToImageLatents(shape);
     }
     ImageToImageLatents img2img = new ImageToImageLatents(request.initImage(), request.strength(), settings, shape,
-        new ImageLatents(model));
+        new ImageLatents(model, request.vaeTiling()));
     if (request.mask() == null) {
       return img2img;
     }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "diffuse", mixinStandardHelpOptions = true, version = "diffuse4j 0.1.0",
     description = "Latent diffusion text-to-image on ONNX Runtime, from Java.",
     subcommands = {GenerateCommand.class, SchedulersCommand.class, ConformanceCommand.class,
-        BenchmarkCommand.class, CommandLine.HelpCommand.class})
+        BenchmarkCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class DiffuseCli implements Runnable {
 
   @CommandLine.Spec

@@ -107,6 +107,10 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--mask", description = "Inpainting: mask image, white = repaint (needs --init-image).")
   Path mask;
 
+  @Option(names = "--vae-tiling", description = "VAE tiling: auto (tiles images too large for memory, default),"
+      + " on or off.", defaultValue = "auto")
+  String vaeTiling;
+
   @Option(names = "--preview-dir", description = "Write a preview PNG of every step into this folder.")
   Path previewDir;
 
@@ -178,7 +182,8 @@ final class GenerateCommand implements Callable<Integer> {
         }
         GenerationRequest request = GenerationRequest.builder(prompt).negativePrompt(negativePrompt).steps(steps)
             .guidanceScale(guidance).seed(seed).width(width).height(height).numImages(images).scheduler(scheduler)
-            .noise(noiseKind).eta(eta).initImage(init).strength(strength).mask(maskImage).build();
+            .noise(noiseKind).eta(eta).initImage(init).strength(strength).mask(maskImage)
+            .vaeTiling(parseTiling(vaeTiling)).build();
         String label = prompts.size() > 1 ? String.format("%04d", line + 1) : "generating";
         GenerationResult result = pipeline.generate(request, listener(err, label, line + 1), () -> false);
         List<GeneratedImage> imgs = result.images();
@@ -296,5 +301,13 @@ final class GenerateCommand implements Callable<Integer> {
     String stem = dot > 0 ? name.substring(0, dot) : name;
     String ext = dot > 0 ? name.substring(dot) : ".png";
     return file.resolveSibling(stem + "-" + i + ext);
+  }
+
+  private static io.diffuse4j.api.pipeline.VaeTiling parseTiling(String v) {
+    try {
+      return io.diffuse4j.api.pipeline.VaeTiling.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--vae-tiling must be auto, on or off, got '" + v + "'");
+    }
   }
 }

@@ -1,0 +1,99 @@
+package io.diffuse4j.onnx;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A folder of ONNX models as ONNX Runtime optimized them ({@code SessionOptions.setOptimizedModelFilePath}),
+ * so a later load skips graph optimization. An entry is keyed by the model file (absolute path, size,
+ * modification time), the ONNX Runtime version and the session settings, so a changed model, runtime
+ * or setting never reuses an old entry. Writers write to a unique temporary name and rename it into
+ * place atomically: concurrent loads (threads or JVMs) see a whole entry or none.
+ *
+ * <p>Models with external data ({@code model.onnx_data}) and files of 2 GB or more are not cached
+ * (ONNX Runtime would have to rewrite their weights).
+ *
+ * <p>Thread-safe.
+ */
+public final class OptimizedModelCache {
+
+  private static final long MAX_BYTES = (1L << 31) - 1;
+
+  private final Path dir;
+
+  /** A cache in {@code dir} (created when first written). */
+  public OptimizedModelCache(Path dir) {
+    this.dir = dir;
+  }
+
+  /** The cache folder. */
+  public Path dir() {
+    return dir;
+  }
+
+  /** The cached entry's path for this model and settings (which may not exist yet), or empty when not cacheable. */
+  Optional<Path> entryFor(Path model, String ortVersion, String settings) {
+    try {
+      BasicFileAttributes a = Files.readAttributes(model, BasicFileAttributes.class);
+      if (a.size() >= MAX_BYTES || hasExternalData(model)) {
+        return Optional.empty();
+      }
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      String key = model.toAbsolutePath().normalize() + "\n" + a.size() + "\n" + a.lastModifiedTime().toMillis()
+          + "\n" + ortVersion + "\n" + settings;
+      String hash = HexFormat.of().formatHex(md.digest(key.getBytes(StandardCharsets.UTF_8))).substring(0, 24);
+      String part = model.getParent() == null || model.getParent().getFileName() == null ? "model"
+          : model.getParent().getFileName().toString().replaceAll("[^A-Za-z0-9_.-]", "_");
+      return Optional.of(dir.resolve(part + "-" + hash + ".ort.onnx"));
+    } catch (IOException | NoSuchAlgorithmException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static boolean hasExternalData(Path model) throws IOException {
+    Path parent = model.toAbsolutePath().getParent();
+    if (parent == null) {
+      return false;
+    }
+    try (var files = Files.list(parent)) {
+      return files.anyMatch(p -> !p.equals(model.toAbsolutePath()) && !p.getFileName().toString().endsWith(".json")
+          && !p.getFileName().toString().endsWith(".onnx"));
+    }
+  }
+
+  /** A unique temporary path next to {@code entry} for ONNX Runtime to write to. */
+  Path temporaryFor(Path entry) throws IOException {
+    Files.createDirectories(entry.getParent());
+    return entry.resolveSibling(entry.getFileName() + "." + UUID.randomUUID() + ".tmp.onnx");
+  }
+
+  /** Moves a finished temporary file into place; another writer's copy of the same entry wins silently. */
+  static void publish(Path tmp, Path entry) {
+    try {
+      if (!Files.isRegularFile(tmp)) {
+        return;
+      }
+      try {
+        Files.move(tmp, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // the cache is an optimisation: a failed write only costs the next load its optimization
+      }
+    }
+  }
+}
