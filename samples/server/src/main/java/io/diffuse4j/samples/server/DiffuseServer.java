@@ -51,9 +51,12 @@ public final class DiffuseServer implements AutoCloseable {
       }
       a1111.register(config.routes);
       jobs.register(config.routes);
-      config.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).contentType("application/json")
-          .header("Retry-After", e.status() == 429 || e.status() == 503 ? "5" : "0")
-          .result(jobs.error(e).toString()));
+      config.routes.exception(ApiException.class, (e, ctx) -> {
+        if (e.status() == 429 || e.status() == 503) {
+          ctx.header("Retry-After", "5");
+        }
+        ctx.status(e.status()).contentType("application/json").result(jobs.error(e).toString());
+      });
       config.routes.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus())
           .contentType("application/json").result(errorJson(json, e.getStatus(), e.getStatus() == 413
               ? "The request body is larger than this server's limit of " + settings.maxBodyBytes() + " bytes"

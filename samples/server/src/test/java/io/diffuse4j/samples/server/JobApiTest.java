@@ -92,6 +92,16 @@ class JobApiTest {
   }
 
   @Test
+  void warningsArriveAsEvents() {
+    String id = http.post("/api/jobs", Map.of("prompt", "a red circle on a blue zorblax", "seed", 1, "steps", 2))
+        .json().get("id").asText();
+    List<Http.Sse> events = http.events(id, e -> true);
+    assertThat(events).filteredOn(e -> e.event().equals("warning")).isNotEmpty()
+        .allSatisfy(e -> assertThat(e.data().get("message").asText()).contains("zorblax"));
+    assertThat(http.get("/api/jobs/" + id).json().get("warnings").get(0).asText()).contains("zorblax");
+  }
+
+  @Test
   void cancelStopsWithinOneStep() {
     String id = http.post("/api/jobs", Map.of("prompt", "a green square", "seed", 1, "steps", 60)).json()
         .get("id").asText();
@@ -173,6 +183,7 @@ class JobApiTest {
       assertThat(refused).as("one running + one waiting, then 429").isNotNull();
       assertThat(ids).hasSize(2);
       assertThat(refused.json().get("error").asText()).isEqualTo("queue_full");
+    assertThat(refused.json().get("detail").asText()).contains("queue is full");
       ids.forEach(id -> h.delete("/api/jobs/" + id));
       assertThat(h.events(ids.get(1), e -> true)).last().extracting(Http.Sse::event).isEqualTo("cancelled");
     }
