@@ -118,7 +118,22 @@ class StudioBrowserTest {
     JsonNode jobs = http.get("/api/jobs").json();
     assertThat(jobs.get(jobs.size() - 1).get("state").asText()).isEqualTo("cancelled");
 
-    // 3. gallery image to image-to-image, paint a mask, inpaint
+    // 3. an uploaded start image, then a gallery image, to image-to-image; paint a mask, inpaint
+    Path upload = Files.createTempFile(profile, "upload", ".png");
+    java.awt.image.BufferedImage square = new java.awt.image.BufferedImage(64, 64,
+        java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = square.createGraphics();
+    g.setColor(java.awt.Color.BLUE);
+    g.fillRect(0, 0, 64, 64);
+    g.setColor(java.awt.Color.RED);
+    g.fillRect(16, 16, 32, 32);
+    g.dispose();
+    javax.imageio.ImageIO.write(square, "png", upload.toFile());
+    driver.findElement(By.id("init-file")).sendKeys(upload.toAbsolutePath().toString());
+    waitUp(10).until(d -> d.findElement(By.id("status")).getText().startsWith("image loaded"));
+    Object red = driver.executeScript("return Array.from(document.getElementById('init-canvas').getContext('2d')"
+        + ".getImageData(32, 32, 1, 1).data).slice(0, 3).join(',')");
+    assertThat(red).as("the uploaded image is on the start-image canvas").isEqualTo("255,0,0");
     first.findElement(By.cssSelector("button.to-img2img")).click();
     waitUp(10).until(d -> d.findElement(By.id("mask-overlay")).isDisplayed());
     WebElement overlay = driver.findElement(By.id("mask-overlay"));
