@@ -54,13 +54,13 @@ class JobApiTest {
     List<Http.Sse> events = http.events(id, e -> true);
 
     List<Integer> steps = new ArrayList<>();
-    int withPreviews = 0;
+    List<Integer> withPreviews = new ArrayList<>();
     for (Http.Sse e : events) {
       if (e.event().equals("step")) {
         steps.add(e.data().get("step").asInt());
         assertThat(e.data().get("total").asInt()).isEqualTo(6);
         if (e.data().has("previews")) {
-          withPreviews++;
+          withPreviews.add(e.data().get("step").asInt());
           String url = e.data().get("previews").get(0).asText();
           assertThat(url).startsWith("data:image/png;base64,");
           BufferedImage pv = png(java.util.Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1)));
@@ -70,7 +70,8 @@ class JobApiTest {
     }
     assertThat(events.get(0).event()).isEqualTo("state");
     assertThat(steps).containsExactly(1, 2, 3, 4, 5, 6);
-    assertThat(withPreviews).as("previews every 2 steps").isEqualTo(3);
+    // previews every 2 steps (a late subscriber is replayed the steps it missed with only the latest preview)
+    assertThat(withPreviews).isSubsetOf(2, 4, 6).contains(6);
     Http.Sse done = events.get(events.size() - 1);
     assertThat(done.event()).isEqualTo("done");
     JsonNode images = done.data().get("images");
