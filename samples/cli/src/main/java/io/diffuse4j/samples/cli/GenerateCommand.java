@@ -91,6 +91,10 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--device", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE}).", defaultValue = "cpu")
   String device;
 
+  @Option(names = "--engine", description = "Inference engine of the model parts: OnnxRuntime (default) or PyTorch"
+      + " (TorchScript model.pt beside each model.onnx, through DJL).", defaultValue = "OnnxRuntime")
+  String engine;
+
   @Option(names = "--fallback-to-cpu", description = "Use the CPU with a warning when the GPU can't be used.")
   boolean fallbackToCpu;
 
@@ -167,7 +171,7 @@ final class GenerateCommand implements Callable<Integer> {
         checkOutput(outputFile(line, i, images), ifExists);
       }
     }
-    Diffusion.Builder b = Diffusion.builder().device(dev).warnings(w -> err.println(w));
+    Diffusion.Builder b = Diffusion.builder().device(dev).engine(engine).warnings(w -> err.println(w));
     if (model != null) {
       b.model(model);
     }
