@@ -34,7 +34,7 @@ class CriteriaTest {
         .optArgument("seed", 7).optArgument("steps", 6).optArgument("scheduler", "euler").build();
     BufferedImage viaDjl;
     try (ZooModel<String, Image> model = criteria.loadModel(); Predictor<String, Image> p = model.newPredictor()) {
-      viaDjl = DjlImages.toBufferedImage(p.predict("a red circle on a blue background"));
+      viaDjl = (BufferedImage) p.predict("a red circle on a blue background").getWrappedImage();
     }
     BufferedImage direct;
     try (DiffusionPipeline sd = Diffusion.builder().warnings(w -> { }).load()) {
