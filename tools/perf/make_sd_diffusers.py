@@ -54,6 +54,22 @@ def export(model, args, path, inputs, outputs, dynamic):
     with torch.no_grad():
         torch.onnx.export(model, args, path, opset_version=14, input_names=inputs, output_names=outputs,
                           dynamic_axes=dynamic, do_constant_folding=True)
+    fix_channels(path)
+
+
+def fix_channels(path):
+    """diffusers' script declares the channel axis of sample / latent_sample dynamic ("channels"); diffuse4j's
+    loaders need it fixed (they refuse a dynamic one), so the declared channel count is written in. The graph is
+    unchanged."""
+    import onnx
+    m = onnx.load(path)
+    for vi in m.graph.input:
+        dims = vi.type.tensor_type.shape.dim
+        if len(dims) == 4 and dims[1].dim_param == "channels":
+            c = {"sample": 3 if "vae_encoder" in path else 4, "latent_sample": 4}[vi.name]
+            dims[1].ClearField("dim_param")
+            dims[1].dim_value = c
+    onnx.save_model(m, path)
 
 
 class VaeEncoderOnnx(torch.nn.Module):

@@ -21,6 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Opens every part of a model folder through the loaders bound in Guice, reads each session's
@@ -44,40 +48,95 @@ public final class ModelLoader {
     this.schedulers = schedulers;
   }
 
-  /** Opens the model in {@code dir}; the caller closes the result. */
+  /**
+   * Opens the model in {@code dir}; the caller closes the result. The parts (text encoders with their
+   * tokenizers, U-Net, VAE decoder and encoder) are opened in parallel, one thread each: session
+   * creation is mostly single-threaded work (reading weights, optimizing the graph). When a part fails,
+   * the others are closed and the first failure, in the order above, is thrown.
+   */
   public LoadedModel load(Path dir) {
     ModelFolder folder = ModelFolder.inspect(dir);
     SchedulerConfig schedulerConfig = SchedulerConfigJson.parse(dir.resolve("scheduler").resolve("scheduler_config.json"));
-    List<AutoCloseable> opened = new ArrayList<>();
+    boolean xl = folder.dualTextEncoders();
+    String tok2 = java.nio.file.Files.isDirectory(dir.resolve("tokenizer_2")) ? "tokenizer_2" : "tokenizer";
+    ExecutorService pool = Executors.newFixedThreadPool(xl ? 5 : 4, r -> {
+      Thread t = new Thread(r, "diffuse4j-load");
+      t.setDaemon(true);
+      return t;
+    });
+    List<Future<? extends AutoCloseable>> parts = new ArrayList<>();
+    Future<Optional<VaeEncoder>> encF = null;
     try {
-      boolean xl = folder.dualTextEncoders();
-      TextEncoder te = textEncoders.load(dir, "text_encoder", "tokenizer", xl ? "penultimate" : "last_hidden_state");
-      opened.add(te);
-      TextEncoder te2 = null;
-      if (xl) {
-        String tok2 = java.nio.file.Files.isDirectory(dir.resolve("tokenizer_2")) ? "tokenizer_2" : "tokenizer";
-        te2 = textEncoders.load(dir, "text_encoder_2", tok2, "penultimate");
-        opened.add(te2);
+      Future<TextEncoder> teF = pool.submit(() ->
+          textEncoders.load(dir, "text_encoder", "tokenizer", xl ? "penultimate" : "last_hidden_state"));
+      parts.add(teF);
+      Future<TextEncoder> te2F = xl ? pool.submit(() -> textEncoders.load(dir, "text_encoder_2", tok2, "penultimate"))
+          : null;
+      if (te2F != null) {
+        parts.add(te2F);
       }
-      Denoiser unet = denoisers.load(dir);
-      opened.add(unet);
-      VaeDecoder vae = vaes.loadDecoder(dir);
-      opened.add(vae);
-      Optional<VaeEncoder> enc = vaes.loadEncoder(dir);
-      enc.ifPresent(opened::add);
+      Future<Denoiser> unetF = pool.submit(() -> denoisers.load(dir));
+      parts.add(unetF);
+      Future<VaeDecoder> vaeF = pool.submit(() -> vaes.loadDecoder(dir));
+      parts.add(vaeF);
+      encF = pool.submit(() -> vaes.loadEncoder(dir));
+      TextEncoder te = get(teF);
+      TextEncoder te2 = te2F == null ? null : get(te2F);
+      Denoiser unet = get(unetF);
+      VaeDecoder vae = get(vaeF);
+      Optional<VaeEncoder> enc = get(encF);
       checkFit(dir, te, te2, unet.info(), vae);
       ModelFamily family = detectFamily(folder, te, schedulerConfig);
       ModelInfo info = describe(folder, family, unet.info(), vae, schedulerConfig);
       return new LoadedModel(folder, info, family, te, te2, unet, vae, enc, schedulerConfig);
     } catch (RuntimeException e) {
-      for (int i = opened.size() - 1; i >= 0; i--) {
-        try {
-          opened.get(i).close();
-        } catch (Exception suppressed) {
-          e.addSuppressed(suppressed);
-        }
+      if (encF != null) {
+        Future<Optional<VaeEncoder>> f = encF;
+        parts.add(pool.submit(() -> { // the encoder, when it loaded, closes like the other parts
+          Optional<VaeEncoder> o = f.get();
+          return (AutoCloseable) () -> o.ifPresent(VaeEncoder::close);
+        }));
       }
+      closeAll(parts, e);
       throw e;
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  /** The part's value, or its failure as thrown by the loader (waiting for it). */
+  private static <T> T get(Future<T> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DiffusionException("Interrupted while loading the model", e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException r) {
+        throw r;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new DiffusionException("Could not load a model part: " + c, c);
+    }
+  }
+
+  /** Closes every part that loaded (waiting for those still loading), newest first. */
+  private static void closeAll(List<Future<? extends AutoCloseable>> parts, RuntimeException cause) {
+    for (int i = parts.size() - 1; i >= 0; i--) {
+      try {
+        AutoCloseable c = parts.get(i).get();
+        c.close();
+      } catch (ExecutionException | InterruptedException failedToo) {
+        // this part failed as well (or we were interrupted): nothing of it to close
+        if (failedToo instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+      } catch (Exception suppressed) {
+        cause.addSuppressed(suppressed);
+      }
     }
   }
 

@@ -123,10 +123,14 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
     }
     int maxLength = options.maxLength().orElse(specials.maxLength);
 
+    boolean report = options.reportUnknownWords() || specials.reportUnknownWords();
+    // only closed-vocabulary models report unknown words: the others need no whole-word set
     Set<String> wholeWords = new HashSet<>();
-    for (String token : vocab.keySet()) {
-      if (token.endsWith("</w>")) {
-        wholeWords.add(token);
+    if (report) {
+      for (String token : vocab.keySet()) {
+        if (token.endsWith("</w>")) {
+          wholeWords.add(token);
+        }
       }
     }
     DjlOffline.ensure();
@@ -150,7 +154,7 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
       }
       return new ClipTokenizer(hf, ClipTextCleaner.create(), Set.copyOf(wholeWords), maxLength,
           (int) empty[0], (int) empty[1], padId,
-          options.reportUnknownWords() || specials.reportUnknownWords(), source);
+          report, source);
     } catch (RuntimeException e) {
       hf.close();
       throw e;

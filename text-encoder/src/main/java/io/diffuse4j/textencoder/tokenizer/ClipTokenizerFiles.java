@@ -1,5 +1,6 @@
 package io.diffuse4j.textencoder.tokenizer;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -45,6 +46,14 @@ public final class ClipTokenizerFiles {
   public static final String SPLIT_REGEX = "'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * For vocab.json: 49k distinct field names, each read once, so interning and canonicalising them
+   * (Jackson's default, made for repeated keys) only costs time.
+   */
+  private static final JsonFactory VOCAB_JSON = JsonFactory.builder()
+      .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+      .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+      .build();
 
   private ClipTokenizerFiles() {}
 
@@ -177,7 +186,9 @@ public final class ClipTokenizerFiles {
       g.writeBooleanField("byte_fallback", false);
       g.writeObjectFieldStart("vocab");
       List<Map.Entry<String, Integer>> entries = new ArrayList<>(vocab.entrySet());
-      entries.sort(Map.Entry.comparingByValue());
+      if (!sortedById(entries)) { // vocab.json files are written in id order: usually nothing to sort
+        entries.sort(Map.Entry.comparingByValue());
+      }
       for (Map.Entry<String, Integer> e : entries) {
         g.writeNumberField(e.getKey(), e.getValue());
       }
@@ -193,6 +204,15 @@ public final class ClipTokenizerFiles {
       throw new UncheckedIOException("cannot write tokenizer.json text", e);
     }
     return out.toString();
+  }
+
+  private static boolean sortedById(List<Map.Entry<String, Integer>> entries) {
+    for (int i = 1; i < entries.size(); i++) {
+      if (entries.get(i - 1).getValue() > entries.get(i).getValue()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void writeAddedToken(JsonGenerator g, int id, String content) throws IOException {
@@ -230,7 +250,7 @@ public final class ClipTokenizerFiles {
   static Map<String, Integer> readVocab(Path vocabJson) {
     String fix = "; copy tokenizer/vocab.json again from the model";
     Map<String, Integer> vocab = new LinkedHashMap<>(65536);
-    try (JsonParser p = JSON.getFactory().createParser(vocabJson.toFile())) {
+    try (JsonParser p = VOCAB_JSON.createParser(vocabJson.toFile())) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IllegalArgumentException(vocabJson + " must be a JSON object mapping tokens to ids" + fix);
       }
@@ -291,8 +311,8 @@ public final class ClipTokenizerFiles {
       if ((i == 0 && line.startsWith("#version")) || line.isEmpty()) {
         continue;
       }
-      String[] parts = line.split(" ");
-      if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+      int space = line.indexOf(' ');
+      if (space <= 0 || space == line.length() - 1 || line.indexOf(' ', space + 1) >= 0) {
         throw new IllegalArgumentException(
             mergesTxt + " line " + (i + 1) + " is \"" + abbreviate(line)
                 + "\", expected two tokens separated by one space; the file is corrupt, copy merges.txt again");

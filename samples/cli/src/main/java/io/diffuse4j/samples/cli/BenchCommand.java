@@ -81,6 +81,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--vae-tiling", description = "Decode in tiles.")
   boolean vaeTiling;
 
+  @Option(names = "--vae-decode-only", description = "Measure only the VAE decoder at --size, untiled and tiled"
+      + " (512-pixel tiles), each in a fresh JVM: time and peak RSS.")
+  boolean vaeDecodeOnly;
+
   @Option(names = "--no-floor", description = "Measure the pipeline only.")
   boolean noFloor;
 
@@ -113,6 +117,27 @@ final class BenchCommand implements Callable<Integer> {
     out.flush();
     ObjectNode all = JSON.createObjectNode();
     all.set("settings", JSON.valueToTree(s.toArgs()));
+    if (vaeDecodeOnly) {
+      ArrayNode untiled = all.putArray("vae_untiled");
+      ArrayNode tiled = all.putArray("vae_tiled");
+      for (int round = 0; round < repeat; round++) {
+        untiled.add(worker(List.of("vae-decode", "false"), s));
+        tiled.add(worker(List.of("vae-decode", "true"), s));
+      }
+      out.println("                              untiled (median [min-max])         tiled (median [min-max])     ratio");
+      row(out, "VAE decode (s)", perRound(untiled, "decode_ms", 1e-3), perRound(tiled, "decode_ms", 1e-3));
+      row(out, "peak RSS (MB)", perRound(untiled, "peak_rss_mb_after_images", 1),
+          perRound(tiled, "peak_rss_mb_after_images", 1));
+      row(out, "RSS before decode (MB)", perRound(untiled, "rss_before_mb", 1), perRound(tiled, "rss_before_mb", 1));
+      List<Double> pu = perRound(untiled, "peak_rss_mb_after_images", 1);
+      List<Double> pt = perRound(tiled, "peak_rss_mb_after_images", 1);
+      out.printf("tiled peak RSS / untiled: %.3f%n", median(pt) / median(pu));
+      if (json != null) {
+        Files.writeString(json, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(all));
+      }
+      out.flush();
+      return 0;
+    }
     ArrayNode pipes = all.putArray("pipeline");
     ArrayNode floors = all.putArray("floor");
     for (int round = 0; round < repeat; round++) {

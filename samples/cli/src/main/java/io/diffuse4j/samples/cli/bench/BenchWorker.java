@@ -32,6 +32,12 @@ import io.diffuse4j.textencoder.OnnxTextEncoder;
 import io.diffuse4j.unet.OnnxUNet;
 import io.diffuse4j.vae.OnnxVaeDecoder;
 import io.diffuse4j.vae.OnnxVaeEncoder;
+import io.diffuse4j.vae.OnnxVaeLoader;
+import io.diffuse4j.vae.TiledVae;
+import io.diffuse4j.api.model.VaeDecoder;
+import io.diffuse4j.api.noise.NoiseKind;
+import io.diffuse4j.api.tensor.FloatTensor;
+import io.diffuse4j.schedulers.noise.DefaultNoiseSourceFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -68,6 +74,8 @@ public final class BenchWorker {
     ObjectNode result;
     if ("pipeline".equals(args[1])) {
       result = pipeline(BenchSettings.parse(args, 2));
+    } else if ("vae-decode".equals(args[1])) {
+      result = vaeDecode(Boolean.parseBoolean(args[2]), BenchSettings.parse(args, 3));
     } else {
       int[] n = new int[7];
       for (int i = 0; i < n.length; i++) {
@@ -174,6 +182,32 @@ public final class BenchWorker {
     }
     return r;
   }
+
+  /**
+   * Only the VAE decoder, on one random latent of the image size: untiled, or tiled as the pipeline
+   * tiles ({@link TiledVae} with the model's native size as the tile), for the peak-memory comparison.
+   */
+  private static ObjectNode vaeDecode(boolean tiled, BenchSettings s) {
+    ObjectNode r = JSON.createObjectNode();
+    Path dir = s.model() != null ? s.model() : BundledModelFiles.folder();
+    OnnxSessionFactory factory = new OnnxSessionFactory(runtime(s), tuning(s), w -> { });
+    try (VaeDecoder vae = new OnnxVaeLoader(factory).loadDecoder(dir)) {
+      int lh = s.height() / vae.scaleFactor();
+      int lw = s.width() / vae.scaleFactor();
+      FloatTensor z = new DefaultNoiseSourceFactory().create(NoiseKind.TORCH, 1).randn(1, vae.latentChannels(), lh, lw);
+      r.put("rss_before_mb", Rss.currentMb());
+      long t0 = System.nanoTime();
+      FloatTensor img = tiled ? TiledVae.decode(z, vae::decode, vae.scaleFactor(), VAE_TILE) : vae.decode(z);
+      r.put("decode_ms", ms(System.nanoTime() - t0));
+      r.put("tiled", tiled);
+      r.put("output", java.util.Arrays.toString(img.shape()));
+      r.put("peak_rss_mb_after_images", Rss.peakMb());
+    }
+    return r;
+  }
+
+  /** The tile the vae-decode measurement uses: SD 1.5's native 512 pixels (diffusers' sample_size). */
+  static final int VAE_TILE = 512;
 
   /** The raw ONNX Runtime calls the pipeline made for one image, nothing else. */
   private static ObjectNode floor(int[] n, BenchSettings s) throws OrtException, IOException {
