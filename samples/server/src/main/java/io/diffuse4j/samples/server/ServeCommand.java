@@ -41,7 +41,8 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--plugins", description = "Folder of plugin jars (schedulers and more).")
   Path plugins;
 
-  @Option(names = "--lora-dir", description = "Folder of LoRA files clients may name.")
+  @Option(names = "--lora-dir", description = "Folder of LoRA files clients may name (not used yet: this build's"
+      + " pipeline has no LoRA support; a warning says so).")
   Path loraDir;
 
   @Option(names = "--workers", description = "Generations at the same time (default ${DEFAULT-VALUE}).",
@@ -67,6 +68,10 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (UnknownHostException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--host " + host + " is not an address of this"
           + " machine");
+    }
+    if (loraDir != null) {
+      spec.commandLine().getErr().println("warning: --lora-dir " + loraDir + " is ignored: this build's pipeline has"
+          + " no LoRA support yet, so <lora:...> tags and /sdapi/v1/loras are not served");
     }
     ServerSettings s = ServerSettings.defaults().withHost(host).withPort(port).withModel(model)
         .withModelsDir(modelsDir).withPlugins(plugins).withLoraDir(loraDir).withQueue(workers, maxQueue)
