@@ -50,7 +50,15 @@ public final class OnnxModel implements AutoCloseable {
   private final LongAdder runs = new LongAdder();
   private final LongAdder runNanos = new LongAdder();
 
+  private final List<OnnxTensor> overrides;
+
   OnnxModel(OrtEnvironment env, OrtSession session, Path file, String part, long loadNanos) throws OrtException {
+    this(env, session, file, part, loadNanos, List.of());
+  }
+
+  OnnxModel(OrtEnvironment env, OrtSession session, Path file, String part, long loadNanos,
+      List<OnnxTensor> overrides) throws OrtException {
+    this.overrides = List.copyOf(overrides);
     this.env = env;
     this.loadNanos = loadNanos;
     this.session = session;
@@ -316,13 +324,20 @@ public final class OnnxModel implements AutoCloseable {
     return nl < 0 ? s : s.substring(0, nl);
   }
 
-  /** Closes the session. */
+  /** Whether the session was opened with replaced initializers (LoRA, embeddings). */
+  public boolean adapted() {
+    return !overrides.isEmpty();
+  }
+
+  /** Closes the session, then the tensors of replaced initializers. */
   @Override
   public void close() {
     try {
       session.close();
     } catch (OrtException e) {
       throw new DiffusionException("Could not close the " + part + " session (" + file + "): " + e.getMessage(), e);
+    } finally {
+      overrides.forEach(OnnxTensor::close);
     }
   }
 
