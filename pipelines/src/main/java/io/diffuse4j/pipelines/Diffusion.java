@@ -10,6 +10,9 @@ import io.diffuse4j.api.pipeline.DiffusionPipeline;
 import io.diffuse4j.api.pipeline.RuntimeOptions;
 import io.diffuse4j.onnx.OnnxRuntimeModule;
 import io.diffuse4j.onnx.SessionTuning;
+import io.diffuse4j.onnx.OnnxSessionFactory;
+import io.diffuse4j.pipelines.adapters.AdapterSessions;
+import io.diffuse4j.pipelines.adapters.LoraLibrary;
 import io.diffuse4j.pipelines.model.BundledModelFiles;
 import io.diffuse4j.pipelines.model.LoadedModel;
 import io.diffuse4j.pipelines.model.ModelLoader;
@@ -83,8 +86,18 @@ public final class Diffusion {
     private Path pluginDir;
     private Consumer<String> warnings = System.err::println;
     private String engine = InferenceEngine.ONNX_RUNTIME;
+    private Path loraDir;
 
     private Builder() {}
+
+    /**
+     * The folder prompts' {@code <lora:NAME:SCALE>} tags are looked up in ({@code NAME.safetensors});
+     * default none (such tags are then refused). LoRAs given on the request need no folder.
+     */
+    public Builder loraDir(Path dir) {
+      this.loraDir = dir;
+      return this;
+    }
 
     /**
      * The inference engine running the model parts; default {@value InferenceEngine#ONNX_RUNTIME}.
@@ -168,8 +181,10 @@ public final class Diffusion {
         LoadedModel loaded = injector.getInstance(ModelLoader.class).load(dir);
         LatentPreview preview = loaded.folder().defaults().has("latent_rgb_factors")
             ? previewFrom(loaded) : LatentPreview.stableDiffusion();
+        AdapterSessions adapters = new AdapterSessions(loaded, injector.getInstance(OnnxSessionFactory.class));
         return new StableDiffusionPipeline(loaded, injector.getInstance(Schedulers.class),
-            injector.getInstance(NoiseSourceFactory.class), preview, plugins);
+            injector.getInstance(NoiseSourceFactory.class), preview, plugins, adapters,
+            loraDir == null ? null : new LoraLibrary(loraDir));
       } catch (RuntimeException e) {
         plugins.close();
         throw e;

@@ -23,7 +23,15 @@ import io.diffuse4j.pipelines.stages.PromptEncoder;
 import io.diffuse4j.pipelines.stages.Settings;
 import io.diffuse4j.pipelines.stages.Warnings;
 import io.diffuse4j.schedulers.Schedulers;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import io.diffuse4j.api.pipeline.InvalidRequestException;
+import io.diffuse4j.api.pipeline.LoraSpec;
+import io.diffuse4j.pipelines.adapters.AdapterSessions;
+import io.diffuse4j.pipelines.adapters.LoraLibrary;
+import io.diffuse4j.textencoder.prompt.LoraTag;
+import io.diffuse4j.textencoder.prompt.PromptTags;
 
 /**
  * Stable Diffusion in latent space, the way diffusers' pipelines run it: check inputs, encode
@@ -43,9 +51,10 @@ public final class StableDiffusionPipeline implements DiffusionPipeline {
   private final Schedulers schedulers;
   private final NoiseSourceFactory noiseFactory;
   private final AutoCloseable onClose;
-  private final PromptEncoder promptEncoder;
-  private final DenoiseLoop loop;
+  private final LatentPreview preview;
   private final LatentDecoder decoder;
+  private final AdapterSessions adapters;
+  private final LoraLibrary loraLibrary;
 
   /**
    * A pipeline over an opened model.
@@ -54,13 +63,30 @@ public final class StableDiffusionPipeline implements DiffusionPipeline {
    */
   public StableDiffusionPipeline(LoadedModel model, Schedulers schedulers, NoiseSourceFactory noiseFactory,
       LatentPreview preview, AutoCloseable onClose) {
+    this(model, schedulers, noiseFactory, preview, onClose, null, null);
+  }
+
+  /**
+   * A pipeline over an opened model that applies LoRA adapters and textual inversions.
+   *
+   * @param adapters opens adapted sessions of {@code model} (null: requests with adapters are refused)
+   * @param loraLibrary the folder {@code <lora:NAME>} prompt tags are looked up in, or null
+   */
+  public StableDiffusionPipeline(LoadedModel model, Schedulers schedulers, NoiseSourceFactory noiseFactory,
+      LatentPreview preview, AutoCloseable onClose, AdapterSessions adapters, LoraLibrary loraLibrary) {
     this.model = model;
     this.schedulers = schedulers;
     this.noiseFactory = noiseFactory;
     this.onClose = onClose;
-    this.promptEncoder = PromptEncoder.forModel(model);
-    this.loop = new DenoiseLoop(model.denoiser(), preview);
+    this.preview = preview;
     this.decoder = new LatentDecoder(model);
+    this.adapters = adapters;
+    this.loraLibrary = loraLibrary;
+  }
+
+  /** The LoRA folder prompts' {@code <lora:NAME>} tags are looked up in, if one was given. */
+  public java.util.Optional<LoraLibrary> loraLibrary() {
+    return java.util.Optional.ofNullable(loraLibrary);
   }
 
   @Override
@@ -82,6 +108,36 @@ public final class StableDiffusionPipeline implements DiffusionPipeline {
   public GenerationResult generate(GenerationRequest request, ProgressListener listener, Cancellation cancellation) {
     long start = System.nanoTime();
     Warnings warnings = new Warnings(listener);
+    // 0. Adapters: the request's LoRAs and the prompt's <lora:NAME:SCALE> tags, textual inversions
+    PromptTags tags = PromptTags.extract(request.prompt());
+    List<LoraSpec> loras = new ArrayList<>(request.controls().loras());
+    for (LoraTag t : tags.loras()) {
+      if (loraLibrary == null) {
+        throw new InvalidRequestException("prompt", "the prompt names <lora:" + t.name() + "> but this pipeline has"
+            + " no LoRA folder to look it up in (Diffusion.builder().loraDir(...))");
+      }
+      loras.add(new LoraSpec(loraLibrary.resolve(t.name()), t.scale()));
+    }
+    GenerationRequest r = tags.loras().isEmpty() ? request : request.toBuilder().prompt(tags.prompt()).build();
+    List<java.nio.file.Path> embeddings = request.controls().textualInversions();
+    if (adapters == null && (!loras.isEmpty() || !embeddings.isEmpty())) {
+      throw new InvalidRequestException("loras", "this pipeline was made without adapter support; load it with"
+          + " Diffusion.builder() to use LoRA adapters and textual inversions");
+    }
+    if (adapters == null) {
+      return generate(request, r, model, Map.of(), listener, cancellation, warnings, start);
+    }
+    try (AdapterSessions.Lease lease = adapters.acquire(loras, embeddings)) {
+      lease.warnings().forEach(warnings::warn);
+      return generate(request, r, lease.model(), lease.embeddingIds(), listener, cancellation, warnings, start);
+    }
+  }
+
+  private GenerationResult generate(GenerationRequest original, GenerationRequest request, LoadedModel model,
+      Map<String, Map<String, int[]>> embeddingIds, ProgressListener listener, Cancellation cancellation,
+      Warnings warnings, long start) {
+    PromptEncoder promptEncoder = PromptEncoder.forModel(model, embeddingIds);
+    DenoiseLoop loop = new DenoiseLoop(model.denoiser(), preview);
     // 1. Check inputs; 3. timesteps (made first so that a bad scheduler or step count fails before any work)
     Settings s = Settings.check(request, model);
     Scheduler scheduler = scheduler(s);
@@ -96,7 +152,7 @@ public final class StableDiffusionPipeline implements DiffusionPipeline {
     FloatTensor latents = loop.run(scheduler, init, cond, guidance, new StepContext(noise, request.eta()), listener,
         cancellation);
     // 6. Decode
-    List<GeneratedImage> images = decoder.decode(latents, request, s);
+    List<GeneratedImage> images = decoder.decode(latents, original, s);
     return new GenerationResult(images, warnings.list(), (System.nanoTime() - start) / 1_000_000);
   }
 
@@ -114,6 +170,9 @@ public final class StableDiffusionPipeline implements DiffusionPipeline {
   @Override
   public void close() {
     try {
+      if (adapters != null) {
+        adapters.close();
+      }
       model.close();
     } finally {
       if (onClose != null) {

@@ -5,6 +5,7 @@ import io.diffuse4j.api.model.TextEncoder;
 import io.diffuse4j.api.model.TokenizedPrompt;
 import io.diffuse4j.api.model.Tokenizer;
 import io.diffuse4j.api.pipeline.DiffusionException;
+import io.diffuse4j.api.pipeline.InvalidRequestException;
 import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.onnx.OnnxModel;
 import io.diffuse4j.onnx.TensorValue;
@@ -34,6 +35,8 @@ public final class OnnxTextEncoder implements TextEncoder {
   private final String hiddenOutput;
   private final String pooledOutput;
   private final int hiddenSize;
+  private final String hiddenStates;
+  private final boolean ownsTokenizer;
 
   /**
    * Wraps an opened text encoder session.
@@ -41,6 +44,12 @@ public final class OnnxTextEncoder implements TextEncoder {
    * @param hiddenStates {@link #LAST_HIDDEN_STATE} or {@link #PENULTIMATE}
    */
   public OnnxTextEncoder(OnnxModel model, Tokenizer tokenizer, String hiddenStates) {
+    this(model, tokenizer, hiddenStates, true);
+  }
+
+  private OnnxTextEncoder(OnnxModel model, Tokenizer tokenizer, String hiddenStates, boolean ownsTokenizer) {
+    this.ownsTokenizer = ownsTokenizer;
+    this.hiddenStates = hiddenStates;
     this.model = model;
     this.tokenizer = tokenizer;
     ValueSpec ids = model.input("input_ids");
@@ -92,8 +101,72 @@ public final class OnnxTextEncoder implements TextEncoder {
 
   @Override
   public TextEmbeddings encode(List<TokenizedPrompt> prompts) {
+    return run(prompts, hiddenOutput, null);
+  }
+
+  /**
+   * Encodes with AUTOMATIC1111's clip skip: the {@code clipSkip}-th hidden layer from the last,
+   * through the final layer norm as that tool and diffusers do for SD 1.x/2.x; for SDXL (whose
+   * default is already the penultimate layer, without the norm) one layer further back per step.
+   *
+   * @throws InvalidRequestException naming the missing output when the export has no
+   *     {@code hidden_states.N} outputs, or no final layer norm weights to apply
+   */
+  @Override
+  public TextEmbeddings encode(List<TokenizedPrompt> prompts, int clipSkip) {
+    if (clipSkip <= 1) {
+      return encode(prompts);
+    }
+    int max = lastHiddenStateIndex();
+    boolean penultimate = !hiddenOutput.equals(LAST_HIDDEN_STATE) && hiddenOutput.startsWith("hidden_states.");
+    int index = penultimate ? max - clipSkip : max + 1 - clipSkip;
+    String name = "hidden_states." + index;
+    if (max < 0 || index < 0 || !model.hasOutput(name)) {
+      throw new InvalidRequestException("clipSkip", "clip skip " + clipSkip + " needs the text encoder output '" + name
+          + "', which " + model.file() + " does not export (it has " + model.outputs().keySet() + "). Export the"
+          + " text encoder with its hidden states (output_hidden_states=True, as optimum does for SDXL), or use"
+          + " clip skip 1.");
+    }
+    return run(prompts, name, penultimate ? null : finalLayerNorm());
+  }
+
+  private int lastHiddenStateIndex() {
+    int max = -1;
+    for (String name : model.outputs().keySet()) {
+      if (name.startsWith("hidden_states.")) {
+        try {
+          max = Math.max(max, Integer.parseInt(name.substring("hidden_states.".length())));
+        } catch (NumberFormatException e) {
+          // not a layer output
+        }
+      }
+    }
+    return max;
+  }
+
+  private volatile float[][] layerNorm;
+
+  /** The weights of CLIP's {@code text_model.final_layer_norm}, read from the graph once. */
+  private float[][] finalLayerNorm() {
+    float[][] ln = layerNorm;
+    if (ln == null) {
+      io.diffuse4j.onnx.graph.OnnxGraph g = io.diffuse4j.onnx.graph.OnnxGraph.read(model.file());
+      io.diffuse4j.onnx.graph.OnnxInitializer w = g.initializer("text_model.final_layer_norm.weight");
+      io.diffuse4j.onnx.graph.OnnxInitializer b = g.initializer("text_model.final_layer_norm.bias");
+      if (w == null || b == null) {
+        throw new InvalidRequestException("clipSkip", "clip skip needs the final layer norm of the text encoder"
+            + " (initializers text_model.final_layer_norm.weight and .bias), which " + model.file()
+            + " does not hold under these names; use clip skip 1 with this export");
+      }
+      ln = new float[][] {w.readFloats(), b.readFloats()};
+      layerNorm = ln;
+    }
+    return ln;
+  }
+
+  private TextEmbeddings run(List<TokenizedPrompt> prompts, String hiddenName, float[][] norm) {
     Set<String> wanted = new HashSet<>();
-    wanted.add(hiddenOutput);
+    wanted.add(hiddenName);
     if (pooledOutput != null) {
       wanted.add(pooledOutput);
     }
@@ -106,10 +179,36 @@ public final class OnnxTextEncoder implements TextEncoder {
         l[j] = ids[j];
       }
       Map<String, FloatTensor> out = model.run(Map.of("input_ids", TensorValue.ofLongs(l, 1, l.length)), wanted);
-      hidden[i] = out.get(hiddenOutput);
+      hidden[i] = norm == null ? out.get(hiddenName) : layerNorm(out.get(hiddenName), norm[0], norm[1]);
       pooled[i] = pooledOutput == null ? null : out.get(pooledOutput);
     }
     return new TextEmbeddings(FloatTensor.concat(hidden), pooledOutput == null ? null : FloatTensor.concat(pooled));
+  }
+
+  /** LayerNorm over the last axis, eps 1e-5 (CLIP's layer_norm_eps). */
+  static FloatTensor layerNorm(FloatTensor x, float[] weight, float[] bias) {
+    int h = x.dim(-1);
+    float[] src = x.data();
+    float[] out = new float[src.length];
+    for (int row = 0; row < src.length / h; row++) {
+      int off = row * h;
+      double mean = 0;
+      for (int j = 0; j < h; j++) {
+        mean += src[off + j];
+      }
+      mean /= h;
+      double var = 0;
+      for (int j = 0; j < h; j++) {
+        double d = src[off + j] - mean;
+        var += d * d;
+      }
+      var /= h;
+      double inv = 1 / Math.sqrt(var + 1e-5);
+      for (int j = 0; j < h; j++) {
+        out[off + j] = (float) ((src[off + j] - mean) * inv * weight[j] + bias[j]);
+      }
+    }
+    return x.withData(out);
   }
 
   /** The underlying model. */
@@ -117,13 +216,21 @@ public final class OnnxTextEncoder implements TextEncoder {
     return model;
   }
 
-  /** Closes the session and the tokenizer's native handle. */
+  /**
+   * The same encoder over another session of the same graph (adapted weights), sharing this
+   * encoder's tokenizer: closing the copy closes only its session.
+   */
+  public OnnxTextEncoder withModel(OnnxModel other) {
+    return new OnnxTextEncoder(other, tokenizer, hiddenStates, false);
+  }
+
+  /** Closes the session and (unless shared from another encoder) the tokenizer's native handle. */
   @Override
   public void close() {
     try {
       model.close();
     } finally {
-      if (tokenizer instanceof AutoCloseable c) {
+      if (ownsTokenizer && tokenizer instanceof AutoCloseable c) {
         try {
           c.close();
         } catch (Exception e) {

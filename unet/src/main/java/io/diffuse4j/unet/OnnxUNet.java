@@ -37,6 +37,7 @@ public final class OnnxUNet implements Denoiser {
   private final DenoiserInfo info;
   private final ValueSpec timestep;
   private final String outputName;
+  private final Optional<JsonNode> config;
 
   /**
    * Wraps an opened U-Net session.
@@ -46,6 +47,7 @@ public final class OnnxUNet implements Denoiser {
    */
   public OnnxUNet(OnnxModel model, Optional<JsonNode> config, int downsampleFactor) {
     this.model = model;
+    this.config = config;
     ValueSpec sample = model.input("sample");
     this.timestep = model.input("timestep");
     ValueSpec hidden = model.input("encoder_hidden_states");
@@ -73,7 +75,8 @@ public final class OnnxUNet implements Denoiser {
       sampleSize = config.get().path("sample_size").asInt();
     }
     this.info = new DenoiserInfo(inCh, outCh, (int) hidden.dim(2), maxBatch, downsampleFactor, sampleSize,
-        lastDim(model, "timestep_cond"), lastDim(model, "text_embeds"));
+        lastDim(model, "timestep_cond"), lastDim(model, "text_embeds"),
+        hidden.isDynamic(1) ? Integer.MAX_VALUE : (int) hidden.dim(1));
   }
 
   private static int lastDim(OnnxModel model, String input) {
@@ -175,6 +178,14 @@ public final class OnnxUNet implements Denoiser {
   @Override
   public void close() {
     model.close();
+  }
+
+  /**
+   * The same U-Net over another session of the same graph (one opened with adapted weights); the
+   * caller closes both.
+   */
+  public OnnxUNet withModel(OnnxModel other) {
+    return new OnnxUNet(other, config, info.downsampleFactor());
   }
 
   @Override

@@ -30,6 +30,8 @@ import java.util.Objects;
  * @param strength how much of {@code initImage} to repaint, in [0, 1]
  * @param mask inpainting mask (white = repaint), or null
  * @param vaeTiling whether the VAE works in tiles ({@link VaeTiling#AUTO} when null)
+ * @param controls LoRA adapters, textual inversions, clip skip and caller-supplied embeddings
+ *     ({@link PromptControls#NONE} when null)
  */
 public record GenerationRequest(
     String prompt,
@@ -46,7 +48,8 @@ public record GenerationRequest(
     BufferedImage initImage,
     double strength,
     BufferedImage mask,
-    VaeTiling vaeTiling) {
+    VaeTiling vaeTiling,
+    PromptControls controls) {
 
   /** Checks the fields that need no model to check. */
   public GenerationRequest {
@@ -54,6 +57,7 @@ public record GenerationRequest(
     negativePrompt = negativePrompt == null ? "" : negativePrompt;
     noise = noise == null ? NoiseKind.TORCH : noise;
     vaeTiling = vaeTiling == null ? VaeTiling.AUTO : vaeTiling;
+    controls = controls == null ? PromptControls.NONE : controls;
     if (steps != null && steps < 1) {
       throw new IllegalArgumentException("steps must be >= 1, got " + steps);
     }
@@ -99,6 +103,7 @@ public record GenerationRequest(
     b.strength = strength;
     b.mask = mask;
     b.vaeTiling = vaeTiling;
+    b.controls = controls;
     return b;
   }
 
@@ -119,6 +124,7 @@ public record GenerationRequest(
     private double strength = 0.8;
     private BufferedImage mask;
     private VaeTiling vaeTiling = VaeTiling.AUTO;
+    private PromptControls controls = PromptControls.NONE;
 
     private Builder(String prompt) {
       this.prompt = prompt;
@@ -159,11 +165,30 @@ public record GenerationRequest(
     public Builder vaeTiling(VaeTiling v) { this.vaeTiling = v; return this; }
     /** VAE tiling on ({@code true}) or off; see {@link #vaeTiling(VaeTiling)}. */
     public Builder vaeTiling(boolean on) { this.vaeTiling = on ? VaeTiling.ON : VaeTiling.OFF; return this; }
+    // --- creative controls (LoRA, textual inversion, clip skip, caller-supplied embeddings) ---
+    /** Adds a LoRA adapter ({@code .safetensors}, kohya-ss or diffusers/PEFT keys) at {@code scale}; default none. */
+    public Builder lora(java.nio.file.Path file, double scale) { controls = controls.withLora(new LoraSpec(file, scale)); return this; }
+    /** Adds a textual-inversion embedding; its file name (without extension) is then usable in prompts. */
+    public Builder textualInversion(java.nio.file.Path file) { controls = controls.withTextualInversion(file); return this; }
+    /** Clip skip (1 = the model's own layer, 2 = the one before...); default 1. */
+    public Builder clipSkip(int n) { controls = controls.withClipSkip(n); return this; }
+    /** Caller-computed {@code encoder_hidden_states} {@code [1, tokens, hidden]} used instead of encoding the prompts. */
+    public Builder promptEmbeds(io.diffuse4j.api.tensor.FloatTensor prompt, io.diffuse4j.api.tensor.FloatTensor negative) {
+      controls = controls.withEmbeds(prompt, negative, controls.pooledPromptEmbeds(), controls.negativePooledPromptEmbeds());
+      return this;
+    }
+    /** SDXL's pooled embeddings {@code [1, dim]} to go with {@link #promptEmbeds}. */
+    public Builder pooledPromptEmbeds(io.diffuse4j.api.tensor.FloatTensor pooled, io.diffuse4j.api.tensor.FloatTensor negative) {
+      controls = controls.withEmbeds(controls.promptEmbeds(), controls.negativePromptEmbeds(), pooled, negative);
+      return this;
+    }
+    /** All creative controls at once; default {@link PromptControls#NONE}. */
+    public Builder controls(PromptControls v) { controls = v; return this; }
 
     /** The request; throws {@link IllegalArgumentException} naming a bad field. */
     public GenerationRequest build() {
       return new GenerationRequest(prompt, negativePrompt, steps, guidanceScale, seed, width, height, numImages,
-          scheduler, noise, eta, initImage, strength, mask, vaeTiling);
+          scheduler, noise, eta, initImage, strength, mask, vaeTiling, controls);
     }
   }
 }

@@ -16,7 +16,17 @@ public interface PromptEncoder {
 
   /** The encoder that fits {@code model}'s text encoders. */
   static PromptEncoder forModel(LoadedModel model) {
-    return model.textEncoder2() == null ? new ClipPromptEncoder(model) : new SdxlPromptEncoder(model);
+    return forModel(model, java.util.Map.of());
+  }
+
+  /**
+   * The encoder that fits {@code model}'s text encoders, knowing the token ids of textual-inversion
+   * embeddings per text encoder part ({@code text_encoder}, {@code text_encoder_2}).
+   */
+  static PromptEncoder forModel(LoadedModel model, java.util.Map<String, java.util.Map<String, int[]>> embeddings) {
+    return model.textEncoder2() == null
+        ? new ClipPromptEncoder(model, embeddings.getOrDefault("text_encoder", java.util.Map.of()))
+        : new SdxlPromptEncoder(model, embeddings);
   }
 
   /**

@@ -57,6 +57,23 @@ public final class PromptChunker {
     }
   }
 
+  /**
+   * A chunker over a CLIP tokenizer.
+   *
+   * @throws io.diffuse4j.api.pipeline.InvalidRequestException when {@code tokenizer} is not a
+   *     {@link io.diffuse4j.textencoder.tokenizer.ClipTokenizer} (which can tokenize fragments)
+   */
+  public static PromptChunker of(io.diffuse4j.api.model.Tokenizer tokenizer, Map<String, int[]> embeddings) {
+    if (!(tokenizer instanceof io.diffuse4j.textencoder.tokenizer.ClipTokenizer clip)) {
+      throw new io.diffuse4j.api.pipeline.InvalidRequestException("prompt", "weighted and long prompts need the CLIP"
+          + " tokenizer; this model's tokenizer is " + tokenizer.getClass().getName());
+    }
+    return new PromptChunker(text -> {
+      int[] all = clip.encode(text);
+      return Arrays.copyOfRange(all, 1, all.length - 1);
+    }, clip.maxLength(), clip.startId(), clip.endId(), clip.padId(), embeddings);
+  }
+
   /** The prompt tokens one chunk holds (75 for CLIP). */
   public int chunkLength() {
     return maxLength - 2;

@@ -127,6 +127,45 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace output files that already exist (regular files only).")
   boolean overwrite;
 
+  // --- creative controls (issue 14): LoRA, textual inversion, clip skip ---
+  @Option(names = "--lora", description = "LoRA adapter FILE.safetensors[:SCALE] (kohya-ss or diffusers/PEFT keys;"
+      + " scale default 1). Repeatable.")
+  List<String> loras = new java.util.ArrayList<>();
+
+  @Option(names = "--lora-dir", description = "Folder that the prompt's <lora:NAME:SCALE> tags are looked up in.")
+  Path loraDir;
+
+  @Option(names = "--embedding", description = "Textual-inversion embedding FILE.safetensors; its file name (without"
+      + " extension) can then be used in the prompts. Repeatable.")
+  List<Path> embeddings = new java.util.ArrayList<>();
+
+  @Option(names = "--clip-skip", description = "Condition on the N-th hidden layer from the last (default ${DEFAULT-VALUE}:"
+      + " the model's own).", defaultValue = "1")
+  int clipSkip;
+
+  private GenerationRequest.Builder creative(GenerationRequest.Builder r) {
+    for (String l : loras) {
+      int colon = l.lastIndexOf(':');
+      double scale = 1.0;
+      String file = l;
+      if (colon > 1 && !l.substring(colon + 1).contains("/") && !l.substring(colon + 1).contains("\\")) {
+        try {
+          scale = Double.parseDouble(l.substring(colon + 1));
+          file = l.substring(0, colon);
+        } catch (NumberFormatException e) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "--lora " + l + ": the scale after ':' must be"
+              + " a number, as in --lora ink.safetensors:0.8");
+        }
+      }
+      r.lora(Path.of(file), scale);
+    }
+    embeddings.forEach(r::textualInversion);
+    if (clipSkip < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--clip-skip must be 1 or more, got " + clipSkip);
+    }
+    return r.clipSkip(clipSkip);
+  }
+
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
@@ -178,16 +217,19 @@ final class GenerateCommand implements Callable<Integer> {
     if (plugins != null) {
       b.plugins(plugins);
     }
+    if (loraDir != null) {
+      b.loraDir(loraDir);
+    }
     try (DiffusionPipeline pipeline = b.load()) {
       for (int line = 0; line < prompts.size(); line++) {
         String prompt = prompts.get(line).strip();
         if (source.promptFile != null && prompt.isEmpty()) {
           continue;
         }
-        GenerationRequest request = GenerationRequest.builder(prompt).negativePrompt(negativePrompt).steps(steps)
+        GenerationRequest request = creative(GenerationRequest.builder(prompt).negativePrompt(negativePrompt).steps(steps)
             .guidanceScale(guidance).seed(seed).width(width).height(height).numImages(images).scheduler(scheduler)
             .noise(noiseKind).eta(eta).initImage(init).strength(strength).mask(maskImage)
-            .vaeTiling(parseTiling(vaeTiling)).build();
+            .vaeTiling(parseTiling(vaeTiling))).build();
         String label = prompts.size() > 1 ? String.format("%04d", line + 1) : "generating";
         GenerationResult result = pipeline.generate(request, listener(err, label, line + 1), () -> false);
         List<GeneratedImage> imgs = result.images();
