@@ -96,7 +96,7 @@ class TextToImagePipelineTest {
   }
 
   @Test
-  void longPromptIsTruncatedWithAWarning() {
+  void longPromptIsEncodedInWindowsNotCut() {
     String longPrompt = "red ".repeat(100).trim();
     List<String> warnings = new ArrayList<>();
     GenerationResult r = sd.generate(req(longPrompt).build(), new ProgressListener() {
@@ -108,7 +108,9 @@ class TextToImagePipelineTest {
         warnings.add(message);
       }
     }, () -> false);
-    assertThat(r.warnings()).anySatisfy(w -> assertThat(w).contains("cut off").contains("red"));
+    // sd15-tiny's U-Net takes longer sequences: the prompt is encoded in 77-token windows, nothing is cut
+    // (U-Nets exported with a fixed 77 truncate with the warning: stages.PromptsTest)
+    assertThat(r.warnings()).noneMatch(w -> w.contains("cut off"));
     assertThat(warnings).isEqualTo(r.warnings());
   }
 
