@@ -41,8 +41,8 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--plugins", description = "Folder of plugin jars (schedulers and more).")
   Path plugins;
 
-  @Option(names = "--lora-dir", description = "Folder of LoRA files clients may name (not used yet: this build's"
-      + " pipeline has no LoRA support; a warning says so).")
+  @Option(names = "--lora-dir", description = "Folder of LoRA files clients may name (not wired into the server"
+      + " yet; a warning says so).")
   Path loraDir;
 
   @Option(names = "--workers", description = "Generations at the same time (default ${DEFAULT-VALUE}).",
@@ -70,8 +70,9 @@ public final class ServeCommand implements Callable<Integer> {
           + " machine");
     }
     if (loraDir != null) {
-      spec.commandLine().getErr().println("warning: --lora-dir " + loraDir + " is ignored: this build's pipeline has"
-          + " no LoRA support yet, so <lora:...> tags and /sdapi/v1/loras are not served");
+      spec.commandLine().getErr().println("warning: --lora-dir " + loraDir + " is ignored: the server does not pass"
+          + " a LoRA folder to the pipeline yet, so prompts' <lora:...> tags are refused and /sdapi/v1/loras is not"
+          + " served");
     }
     ServerSettings s = ServerSettings.defaults().withHost(host).withPort(port).withModel(model)
         .withModelsDir(modelsDir).withPlugins(plugins).withLoraDir(loraDir).withQueue(workers, maxQueue)
