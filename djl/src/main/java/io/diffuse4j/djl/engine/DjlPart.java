@@ -58,6 +58,8 @@ public final class DjlPart implements AutoCloseable {
   /** Opens {@code spec.file()} with DJL engine {@code engineName} on {@code device}. */
   public static DjlPart open(PartSpec spec, String engineName, Device device) {
     Path file = spec.file();
+    // the engine's start calls DJL's telemetry unless told not to; parts may load before the tokenizer
+    io.diffuse4j.textencoder.tokenizer.DjlOffline.ensure();
     Model model = Model.newInstance(file.getParent().getFileName().toString(), device, engineName);
     try {
       String name = file.getFileName().toString();
