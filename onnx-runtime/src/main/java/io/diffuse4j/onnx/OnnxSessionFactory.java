@@ -10,6 +10,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import io.diffuse4j.api.pipeline.Device;
 import io.diffuse4j.api.pipeline.DiffusionException;
+import io.diffuse4j.api.pipeline.InvalidModelException;
 import io.diffuse4j.api.pipeline.RuntimeOptions;
 import io.diffuse4j.onnx.adapters.WeightOverride;
 import java.nio.FloatBuffer;
@@ -62,6 +63,11 @@ public final class OnnxSessionFactory {
     return tuning;
   }
 
+  /** Where warnings about models and devices go. */
+  public Consumer<String> warnings() {
+    return warnings;
+  }
+
   /** The options sessions are created with. */
   public RuntimeOptions options() {
     return options;
@@ -90,8 +96,8 @@ public final class OnnxSessionFactory {
    */
   public OnnxModel open(Path file, String part, List<WeightOverride> overrides) {
     if (!Files.isRegularFile(file)) {
-      throw new DiffusionException("Missing " + part + " model: " + file + " does not exist. A model folder needs "
-          + part + "/model.onnx as Stable Diffusion ONNX exports have it.");
+      throw new InvalidModelException(file, "Missing " + part + " model: " + file + " does not exist. A model folder"
+          + " needs " + part + "/model.onnx as Stable Diffusion ONNX exports have it.");
     }
     // FATAL: failures (e.g. a CUDA provider that cannot load) reach the user as DiffusionExceptions, not native log lines
     OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "diffuse4j");
@@ -132,10 +138,51 @@ public final class OnnxSessionFactory {
         throw new DiffusionException("Could not load the " + part + " model " + file + " with " + overrides.size()
             + " adapted weights (LoRA / embeddings): " + OnnxModel.firstLine(e.getMessage()), e);
       }
-      throw new DiffusionException("Could not load the " + part + " model " + file
-          + ": it is not a valid ONNX model or is truncated (" + OnnxModel.firstLine(e.getMessage())
-          + "). Re-export or re-download it.", e);
+      throw new InvalidModelException(file, "Could not load the " + part + " model " + file + ": " + explain(e), e);
     }
+  }
+
+  /**
+   * Opens {@code model} (the bytes of {@code file} rewritten, e.g. by {@link OnnxGraph#withOutputs})
+   * as the part {@code part}; external weights are looked up next to {@code file}.
+   *
+   * @throws InvalidModelException as {@link #open(Path, String)}
+   */
+  public OnnxModel open(Path file, String part, byte[] model) {
+    OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "diffuse4j");
+    long t0 = System.nanoTime();
+    try (OrtSession.SessionOptions so = createSessionOptions()) {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        so.addConfigEntry("session.model_external_initializers_file_folder_path", parent.toString());
+      }
+      return new OnnxModel(env, env.createSession(model, so), file, part, System.nanoTime() - t0);
+    } catch (OrtException e) {
+      throw new InvalidModelException(file, "Could not load the " + part + " model " + file + ": " + explain(e), e);
+    }
+  }
+
+  /**
+   * ONNX Runtime's graph optimisers that sessions run without: {@code SimplifiedLayerNormFusion}
+   * crashes session initialisation on fp16 models (microsoft/onnxruntime#26717); SD's graphs have
+   * no RMS norm for it to fuse, so fp32 models lose nothing.
+   */
+  public static final String DISABLED_OPTIMIZERS = "SimplifiedLayerNormFusion";
+
+  /** What an ONNX Runtime failure to create a session means, for the message. */
+  static String explain(OrtException e) {
+    String cause = OnnxModel.firstLine(e.getMessage());
+    return switch (e.getCode()) {
+      case ORT_INVALID_PROTOBUF, ORT_NO_MODEL, ORT_NO_SUCHFILE -> "it is not a valid ONNX model or is truncated ("
+          + cause + "). Re-export or re-download it.";
+      case ORT_INVALID_GRAPH -> "ONNX Runtime rejects its graph (" + cause + "). Re-export it with a supported"
+          + " opset (the Stable Diffusion exporters write 14 to 17).";
+      case ORT_NOT_IMPLEMENTED -> "it uses an operator this ONNX Runtime cannot run (" + cause + "). Re-export it"
+          + " with opset 14 to 17, or in another precision.";
+      default -> "the file is readable but ONNX Runtime failed while initialising a session for it (" + e.getCode()
+          + ": " + cause + "). This is an ONNX Runtime failure, not a corrupt file; docs/models.md lists the"
+          + " exports known to load.";
+    };
   }
 
   private static OnnxTensor overrideTensor(OrtEnvironment env, WeightOverride o) throws OrtException {
@@ -187,7 +234,8 @@ public final class OnnxSessionFactory {
   }
 
   private String describe() {
-    return options.device() + ",threads=" + options.intraOpThreads() + ",opt=all," + tuning.describe();
+    return options.device() + ",threads=" + options.intraOpThreads() + ",opt=all,disabled=" + DISABLED_OPTIMIZERS + ","
+        + tuning.describe();
   }
 
   /**
@@ -201,6 +249,7 @@ public final class OnnxSessionFactory {
     OrtSession.SessionOptions so = new OrtSession.SessionOptions();
     so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
     so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    so.addConfigEntry("optimization.disable_specified_optimizers", DISABLED_OPTIMIZERS);
     so.setCPUArenaAllocator(tuning.cpuArena());
     so.setMemoryPatternOptimization(tuning.memoryPattern());
     if (options.intraOpThreads() > 0) {

@@ -5,6 +5,7 @@ import io.diffuse4j.api.model.Conditioning;
 import io.diffuse4j.api.model.Denoiser;
 import io.diffuse4j.api.model.DenoiserInfo;
 import io.diffuse4j.api.pipeline.DiffusionException;
+import io.diffuse4j.api.pipeline.InvalidModelException;
 import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.onnx.ElementType;
 import io.diffuse4j.onnx.OnnxModel;
@@ -40,33 +41,40 @@ public final class OnnxUNet implements Denoiser {
   private final Optional<JsonNode> config;
 
   /**
+   * Wraps an opened U-Net session whose channel counts the declared shapes fix.
+   *
+   * @param config the U-Net's {@code config.json} when the folder has one
+   * @param downsampleFactor the latent-size multiple the U-Net needs
+   * @throws InvalidModelException when the declared channel axes are dynamic (use the other constructor)
+   */
+  public OnnxUNet(OnnxModel model, Optional<JsonNode> config, int downsampleFactor) {
+    this(model, config, downsampleFactor, staticChannels(model, "sample", model.input("sample")),
+        staticChannels(model, outputName(model), model.output(outputName(model))));
+  }
+
+  /**
    * Wraps an opened U-Net session.
    *
    * @param config the U-Net's {@code config.json} when the folder has one
    * @param downsampleFactor the latent-size multiple the U-Net needs
+   * @param inChannels the channels of {@code sample} (4, or 9 for inpainting)
+   * @param outChannels the channels of the prediction
    */
-  public OnnxUNet(OnnxModel model, Optional<JsonNode> config, int downsampleFactor) {
+  public OnnxUNet(OnnxModel model, Optional<JsonNode> config, int downsampleFactor, int inChannels, int outChannels) {
     this.model = model;
     this.config = config;
     ValueSpec sample = model.input("sample");
     this.timestep = model.input("timestep");
     ValueSpec hidden = model.input("encoder_hidden_states");
     if (sample.rank() != 4) {
-      throw new DiffusionException("U-Net " + model.file() + ": input 'sample' must be 4-D [batch, channels, height,"
-          + " width], the file declares " + sample);
-    }
-    if (sample.isDynamic(1)) {
-      throw new DiffusionException("U-Net " + model.file() + ": the channel count of 'sample' is dynamic (" + sample
-          + "); diffuse4j needs it fixed (4, or 9 for inpainting)");
+      throw new InvalidModelException(model.file(), "U-Net " + model.file() + ": input 'sample' must be 4-D [batch,"
+          + " channels, height, width], the file declares " + sample);
     }
     if (hidden.rank() != 3 || hidden.isDynamic(2)) {
-      throw new DiffusionException("U-Net " + model.file() + ": input 'encoder_hidden_states' must be [batch, tokens,"
-          + " hidden] with a fixed hidden size, the file declares " + hidden);
+      throw new InvalidModelException(model.file(), "U-Net " + model.file() + ": input 'encoder_hidden_states' must"
+          + " be [batch, tokens, hidden] with a fixed hidden size, the file declares " + hidden);
     }
-    this.outputName = model.hasOutput("out_sample") ? "out_sample" : model.outputs().keySet().iterator().next();
-    ValueSpec out = model.output(outputName);
-    int inCh = (int) sample.dim(1);
-    int outCh = out.rank() == 4 && !out.isDynamic(1) ? (int) out.dim(1) : Math.min(inCh, 4);
+    this.outputName = outputName(model);
     int maxBatch = sample.isDynamic(0) ? Integer.MAX_VALUE : (int) sample.dim(0);
     int sampleSize = -1;
     if (!sample.isDynamic(2)) {
@@ -74,9 +82,23 @@ public final class OnnxUNet implements Denoiser {
     } else if (config.isPresent() && config.get().path("sample_size").isNumber()) {
       sampleSize = config.get().path("sample_size").asInt();
     }
-    this.info = new DenoiserInfo(inCh, outCh, (int) hidden.dim(2), maxBatch, downsampleFactor, sampleSize,
+    this.info = new DenoiserInfo(inChannels, outChannels, (int) hidden.dim(2), maxBatch, downsampleFactor, sampleSize,
         lastDim(model, "timestep_cond"), lastDim(model, "text_embeds"),
         hidden.isDynamic(1) ? Integer.MAX_VALUE : (int) hidden.dim(1));
+  }
+
+  /** The output the prediction is read from: {@code out_sample}, else the first output. */
+  static String outputName(OnnxModel model) {
+    return model.hasOutput("out_sample") ? "out_sample" : model.outputs().keySet().iterator().next();
+  }
+
+  private static int staticChannels(OnnxModel model, String name, ValueSpec spec) {
+    if (spec.rank() != 4 || spec.isDynamic(1)) {
+      throw new InvalidModelException(model.file(), "U-Net " + model.file() + ": the channel count of '" + name
+          + "' is not declared (" + spec + "); load the U-Net with OnnxDenoiserLoader, which reads it from"
+          + " unet/config.json or the graph");
+    }
+    return (int) spec.dim(1);
   }
 
   private static int lastDim(OnnxModel model, String input) {
@@ -85,7 +107,7 @@ public final class OnnxUNet implements Denoiser {
     }
     ValueSpec s = model.input(input);
     if (s.rank() < 1 || s.isDynamic(-1)) {
-      throw new DiffusionException("U-Net " + model.file() + ": input '" + input + "' needs a fixed last dimension, the"
+      throw new InvalidModelException(model.file(), "U-Net " + model.file() + ": input '" + input + "' needs a fixed last dimension, the"
           + " file declares " + s);
     }
     return (int) s.dim(-1);

@@ -9,9 +9,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The VAE encoder of a Stable Diffusion ONNX export: {@code sample} (images in [-1, 1]) to
- * either {@code latent_sample} (diffusers' export script: the distribution's mean, no variance)
- * or {@code latent_parameters} (optimum: mean and log-variance concatenated on channels).
+ * The VAE encoder of a Stable Diffusion ONNX export: {@code sample} (images in [-1, 1]) to the
+ * latent distribution's parameters: {@code latent_parameters} (optimum from 1.20: mean and
+ * log-variance concatenated on channels), or the same tensor cut out of a graph that samples
+ * inside ({@link OnnxVaeLoader} does that for diffusers' script and older optimum exports, whose
+ * {@code latent_sample} is drawn by a {@code RandomNormalLike} node), or, for other exports, a
+ * deterministic {@code latent_sample} taken as the mean.
  * Thread-safe; close to free the session.
  */
 public final class OnnxVaeEncoder implements VaeEncoder {
@@ -22,10 +25,22 @@ public final class OnnxVaeEncoder implements VaeEncoder {
 
   /** Wraps an opened encoder session. */
   public OnnxVaeEncoder(OnnxModel model) {
+    this(model, model.hasOutput("latent_parameters") ? "latent_parameters"
+        : model.hasOutput("latent_sample") ? "latent_sample" : model.outputs().keySet().iterator().next(),
+        model.hasOutput("latent_parameters"));
+  }
+
+  /**
+   * Wraps an opened encoder session reading {@code outputName}.
+   *
+   * @param parameters whether that output is the distribution's parameters (mean and log-variance
+   *     concatenated on channels, diffusers' {@code moments}) rather than latents
+   */
+  public OnnxVaeEncoder(OnnxModel model, String outputName, boolean parameters) {
     this.model = model;
-    this.parameters = model.hasOutput("latent_parameters");
-    this.outputName = parameters ? "latent_parameters"
-        : model.hasOutput("latent_sample") ? "latent_sample" : model.outputs().keySet().iterator().next();
+    this.outputName = outputName;
+    this.parameters = parameters;
+    model.output(outputName);
   }
 
   @Override

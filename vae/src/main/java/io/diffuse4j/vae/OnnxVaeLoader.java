@@ -9,7 +9,12 @@ import io.diffuse4j.onnx.ModelConfigs;
 import io.diffuse4j.onnx.OnnxModel;
 import io.diffuse4j.onnx.OnnxSessionFactory;
 import io.diffuse4j.onnx.TensorValue;
+import io.diffuse4j.api.pipeline.InvalidModelException;
+import io.diffuse4j.onnx.OnnxGraph;
+import io.diffuse4j.onnx.ValueSpec;
 import jakarta.inject.Inject;
+import java.util.List;
+import java.util.function.Consumer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -20,7 +25,10 @@ import java.util.Set;
  * Opens the VAE parts of a model folder. The scaling factor comes from {@code scaling_factor}
  * in {@code vae_decoder/config.json} (or {@code vae_encoder/config.json}, or {@code vae/config.json}),
  * else SD's 0.18215; the image/latent size factor from {@code block_out_channels}, else from
- * decoding one small latent. Thread-safe.
+ * decoding one small latent; the latent channels from the declared shape, the config or the
+ * graph. A VAE encoder that samples inside its graph (diffusers' script, optimum before 1.20) is
+ * cut to the distribution's parameters so that image-to-image draws its noise from the request's
+ * seed. Thread-safe.
  */
 public final class OnnxVaeLoader implements VaeLoader {
 
@@ -28,11 +36,13 @@ public final class OnnxVaeLoader implements VaeLoader {
   public static final double DEFAULT_SCALING_FACTOR = 0.18215;
 
   private final OnnxSessionFactory sessions;
+  private final Consumer<String> warnings;
 
-  /** A loader opening sessions with {@code sessions}. */
+  /** A loader opening sessions with {@code sessions}, reporting warnings where the factory does. */
   @Inject
   public OnnxVaeLoader(OnnxSessionFactory sessions) {
     this.sessions = sessions;
+    this.warnings = sessions.warnings();
   }
 
   @Override
@@ -42,14 +52,39 @@ public final class OnnxVaeLoader implements VaeLoader {
         .map(JsonNode::asDouble).orElse(DEFAULT_SCALING_FACTOR);
     OnnxModel model = sessions.open(modelDir.resolve("vae_decoder").resolve("model.onnx"), "vae_decoder");
     try {
+      int channels = latentChannels(model, config);
       int factor = config.map(c -> c.path("block_out_channels")).filter(JsonNode::isArray)
           .map(a -> 1 << Math.max(0, a.size() - 1))
-          .orElseGet(() -> probeScale(model));
-      return new OnnxVaeDecoder(model, factor, scaling);
+          .orElseGet(() -> probeScale(model, channels));
+      return new OnnxVaeDecoder(model, factor, scaling, channels);
     } catch (RuntimeException e) {
       model.close();
       throw e;
     }
+  }
+
+  /**
+   * The decoder's latent channels: the declared dimension 1 of its input when static, else
+   * {@code latent_channels} of the VAE config, else the first convolution's weight in the graph
+   * (diffusers' script and optimum before 1.20 declare the axis dynamic).
+   */
+  static int latentChannels(OnnxModel model, Optional<JsonNode> config) {
+    String in = OnnxVaeDecoder.inputName(model);
+    ValueSpec spec = model.input(in);
+    if (spec.rank() != 4) {
+      throw new InvalidModelException(model.file(), "VAE decoder " + model.file() + ": input '" + in + "' must be"
+          + " 4-D [batch, latent channels, height, width], the file declares " + spec);
+    }
+    if (!spec.isDynamic(1)) {
+      return (int) spec.dim(1);
+    }
+    if (config.isPresent() && config.get().path("latent_channels").isInt()) {
+      return config.get().path("latent_channels").asInt();
+    }
+    return OnnxGraph.read(model.file()).inputChannelsOfFirstConv(in).orElseThrow(() -> new InvalidModelException(
+        model.file(), "VAE decoder " + model.file() + ": input '" + in + "' declares its channel axis dynamic (" + spec
+        + "), there is no vae_decoder/config.json with latent_channels, and no convolution reads it; add"
+        + " vae_decoder/config.json (diffusers' AutoencoderKL config) with \"latent_channels\""));
   }
 
   @Override
@@ -57,6 +92,19 @@ public final class OnnxVaeLoader implements VaeLoader {
     Path file = modelDir.resolve("vae_encoder").resolve("model.onnx");
     if (!Files.exists(file)) {
       return Optional.empty();
+    }
+    OnnxGraph graph = OnnxGraph.read(file);
+    Optional<String> moments = SamplingEncoders.momentsOfSamplingGraph(graph);
+    if (moments.isPresent()) {
+      // latent_sample is drawn inside the graph by ONNX Runtime's own generator: cut the graph to the
+      // distribution's parameters and sample with the request's seeded noise, as diffusers' pipelines do.
+      OnnxModel model = sessions.open(file, "vae_encoder", graph.withOutputs(List.of(moments.get())));
+      return Optional.of(new OnnxVaeEncoder(model, moments.get(), true));
+    }
+    if (SamplingEncoders.samples(graph)) {
+      warnings.accept("warning: the VAE encoder " + file + " draws random numbers inside its graph and diffuse4j"
+          + " could not find the distribution's parameters in it, so image-to-image from it is not reproducible."
+          + " Re-export the model with optimum 1.20 or later (its vae_encoder outputs latent_parameters).");
     }
     return Optional.of(new OnnxVaeEncoder(sessions.open(file, "vae_encoder")));
   }
@@ -71,13 +119,19 @@ public final class OnnxVaeLoader implements VaeLoader {
     return Optional.empty();
   }
 
-  private static int probeScale(OnnxModel model) {
-    String in = model.hasInput("latent_sample") ? "latent_sample" : model.inputs().keySet().iterator().next();
+  private static int probeScale(OnnxModel model, int channels) {
+    String in = OnnxVaeDecoder.inputName(model);
     var spec = model.input(in);
-    int ch = (int) spec.dim(1);
     int side = spec.isDynamic(2) ? 4 : (int) spec.dim(2);
-    FloatTensor out = model.run(Map.of(in, TensorValue.of(FloatTensor.zeros(1, ch, side, side))),
-        Set.of(model.outputs().keySet().iterator().next())).values().iterator().next();
+    int width = spec.isDynamic(3) ? side : (int) spec.dim(3);
+    String outName = model.hasOutput("sample") ? "sample" : model.outputs().keySet().iterator().next();
+    FloatTensor out = model.run(Map.of(in, TensorValue.of(FloatTensor.zeros(1, channels, side, width))),
+        Set.of(outName)).get(outName);
+    if (out.rank() != 4 || out.dim(2) % side != 0 || out.dim(2) < side) {
+      throw new InvalidModelException(model.file(), "VAE decoder " + model.file() + ": decoding a " + side + "x" + width
+          + " latent gave output '" + outName + "' of shape " + java.util.Arrays.toString(out.shape())
+          + "; expected [1, 3, " + side + "*f, " + width + "*f]");
+    }
     return out.dim(2) / side;
   }
 }

@@ -20,8 +20,8 @@ public enum ModelFamily {
   SD("sd", 512, 50, 7.5),
   /** SD-Turbo: adversarially distilled, one step without guidance. */
   TURBO("turbo", 512, 1, 0.0),
-  /** Latent Consistency Models: a few steps, guidance embedded in the U-Net's timestep input. */
-  LCM("lcm", 512, 4, 8.0),
+  /** Latent Consistency Models: a few steps, guidance embedded in the U-Net's timestep input (diffusers' defaults 4 and 8.5). */
+  LCM("lcm", 512, 4, 8.5),
   /** SDXL: two text encoders, pooled text embeddings and size conditioning. */
   SDXL("sdxl", 1024, 50, 5.0),
   /** SDXL-Turbo. */

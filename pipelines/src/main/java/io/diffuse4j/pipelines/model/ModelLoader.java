@@ -86,7 +86,7 @@ public final class ModelLoader {
       VaeDecoder vae = get(vaeF);
       Optional<VaeEncoder> enc = get(encF);
       checkFit(dir, te, te2, unet.info(), vae);
-      ModelFamily family = detectFamily(folder, te, schedulerConfig);
+      ModelFamily family = detectFamily(folder, te, unet.info(), schedulerConfig);
       ModelInfo info = describe(folder, family, unet.info(), vae, schedulerConfig);
       return new LoadedModel(folder, info, family, te, te2, unet, vae, enc, schedulerConfig);
     } catch (RuntimeException e) {
@@ -175,23 +175,33 @@ public final class ModelLoader {
     return new ModelInfo(folder.name(), family.id(), size, height, steps, guidance, schedulers.nameFor(sc), multiple);
   }
 
-  static ModelFamily detectFamily(ModelFolder folder, TextEncoder te, SchedulerConfig sc) {
+  /**
+   * The family, from what the folder says and never from its name: {@code family} of
+   * {@code diffuse4j.json} when present; else two text encoders → SDXL; LCM from the pipeline class,
+   * the {@code LCMScheduler} or a U-Net with a {@code timestep_cond} input; the distilled one-step
+   * models (SD-Turbo, SDXL-Turbo) from their scheduler's {@code "timestep_spacing": "trailing"} (the
+   * base models ship "leading" schedulers); SD 2.x from its 1024-wide encoder or a tokenizer padding
+   * with {@code !}.
+   */
+  static ModelFamily detectFamily(ModelFolder folder, TextEncoder te, DenoiserInfo unet, SchedulerConfig sc) {
     String declared = folder.defaults().path("family").asText("");
     if (!declared.isEmpty()) {
       return ModelFamily.byId(declared).orElseThrow(() -> new InvalidModelException(
-          folder.dir().resolve("diffuse4j.json"), "\"family\" is \"" + declared + "\", which diffuse4j does not know;"
-          + " use one of " + ModelFamily.knownIds() + ", or leave it out to detect the family from the model"));
+          folder.dir().resolve("diffuse4j.json"), folder.dir().resolve("diffuse4j.json") + ": \"family\" is \""
+          + declared + "\", which diffuse4j does not know; use one of " + ModelFamily.knownIds()
+          + ", or leave it out to detect the family from the model"));
     }
     String cls = folder.pipelineClass();
-    String hint = (folder.name() + " " + folder.index().path("_name_or_path").asText("")).toLowerCase(Locale.ROOT);
-    boolean turbo = hint.contains("turbo");
+    boolean lcm = cls.contains("LatentConsistency") || "LCMScheduler".equals(sc.className())
+        || unet.timestepCondDim() > 0;
+    boolean distilled = !lcm && "trailing".equals(String.valueOf(sc.get("timestep_spacing")));
     if (folder.dualTextEncoders()) {
-      return turbo ? ModelFamily.SDXL_TURBO : ModelFamily.SDXL;
+      return distilled ? ModelFamily.SDXL_TURBO : ModelFamily.SDXL;
     }
-    if (cls.contains("LatentConsistency") || "LCMScheduler".equals(sc.className())) {
+    if (lcm) {
       return ModelFamily.LCM;
     }
-    if (turbo) {
+    if (distilled) {
       return ModelFamily.TURBO;
     }
     // SD 2.x's OpenCLIP text encoder is 1024 wide and its tokenizer pads with "!" (SD 1.x pads with <|endoftext|>).

@@ -49,8 +49,20 @@ public final class ImageToImageLatents implements InitialLatents {
   }
 
   Noised noised(Scheduler scheduler, int steps, NoiseSource noise) {
+    return noised(scheduler, steps, noise, true);
+  }
+
+  /**
+   * As {@link #noised(Scheduler, int, NoiseSource)}; with {@code encodeInit} false (inpainting
+   * U-Nets at strength 1, whose start is pure noise) the init image is not encoded and draws no
+   * noise, as diffusers' {@code StableDiffusionInpaintPipeline.prepare_latents}; its latents are then null.
+   */
+  Noised noised(Scheduler scheduler, int steps, NoiseSource noise, boolean encodeInit) {
     FloatTensor image = Images.toTensor(initImage, settings.width(), settings.height());
-    FloatTensor imageLatents = Tensors.repeat(vae.encode(image, noise), shape.batch());
+    if (!encodeInit && strength < 1.0) {
+      throw new IllegalArgumentException("the init image is needed below strength 1");
+    }
+    FloatTensor imageLatents = encodeInit ? Tensors.repeat(vae.encode(image, noise), shape.batch()) : null;
     double[] timesteps = Img2ImgTimesteps.select(scheduler, steps, strength);
     FloatTensor fresh = shape.randn(noise);
     FloatTensor latents;
@@ -62,6 +74,11 @@ public final class ImageToImageLatents implements InitialLatents {
       latents = scheduler.addNoise(imageLatents, fresh, timesteps[0]);
     }
     return new Noised(image, imageLatents, fresh, timesteps, latents);
+  }
+
+  /** The strength. */
+  double strength() {
+    return strength;
   }
 
   /** The settings (for the mask's size). */

@@ -31,13 +31,18 @@ public final class InpaintingLatents implements InitialLatents {
 
   @Override
   public Start prepare(Scheduler scheduler, int steps, NoiseSource noise) {
-    ImageToImageLatents.Noised x = img2img.noised(scheduler, steps, noise);
+    // diffusers' draw order: prepare_latents encodes (samples) the init image unless the U-Net takes
+    // the mask channels and the strength is 1, then draws the starting noise; prepare_mask_latents
+    // then samples the masked image's latents for both kinds of U-Net (a 4-channel one ignores them).
+    boolean encodeInit = !(inpaintingUnet && img2img.strength() >= 1.0);
+    ImageToImageLatents.Noised x = img2img.noised(scheduler, steps, noise, encodeInit);
     Settings s = img2img.settings();
     FloatTensor pixelMask = Images.maskToTensor(mask, s.width(), s.height());
     FloatTensor latentMask = downsample(pixelMask, img2img.shape());
+    FloatTensor maskedImageLatents = Tensors.repeat(img2img.vae().encodeMasked(x.image(), pixelMask, noise),
+        img2img.shape().batch());
     Inpainting inpainting = inpaintingUnet
-        ? new Inpainting.MaskedImageChannels(latentMask,
-            Tensors.repeat(img2img.vae().encodeMasked(x.image(), pixelMask, noise), img2img.shape().batch()))
+        ? new Inpainting.MaskedImageChannels(latentMask, maskedImageLatents)
         : new Inpainting.KnownRegionBlend(latentMask, x.imageLatents(), x.noise());
     return new Start(x.timesteps(), x.latents(), inpainting);
   }
