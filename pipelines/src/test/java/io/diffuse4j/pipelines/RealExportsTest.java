@@ -67,7 +67,7 @@ class RealExportsTest {
     try (Stream<Path> s = Files.list(root())) {
       families = s.filter(p -> Files.isDirectory(p.resolve("references"))).sorted().toList();
     }
-    assertThat(families).as("families under " + root()).hasSizeGreaterThanOrEqualTo(1);
+    assertThat(families).as("families under " + root()).hasSizeGreaterThanOrEqualTo(6);
     for (Path family : families) {
       List<Path> exports = exports(family);
       assertThat(exports).as("exports of " + family).isNotEmpty();
@@ -101,6 +101,7 @@ class RealExportsTest {
         }
       }
     }
+    System.out.println("real export " + family.getFileName() + "/" + export.getFileName() + ": " + passed);
     assertThat(failures).as(export + " vs diffusers (tolerance " + tolerance + "/255; passed " + passed + ")")
         .isEmpty();
   }
