@@ -5,6 +5,7 @@ import io.diffuse4j.api.model.TextEncoder;
 import io.diffuse4j.api.model.TokenizedPrompt;
 import io.diffuse4j.api.model.Tokenizer;
 import io.diffuse4j.api.pipeline.DiffusionException;
+import io.diffuse4j.api.pipeline.InvalidModelException;
 import io.diffuse4j.api.pipeline.InvalidRequestException;
 import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.onnx.OnnxModel;
@@ -54,7 +55,7 @@ public final class OnnxTextEncoder implements TextEncoder {
     this.tokenizer = tokenizer;
     ValueSpec ids = model.input("input_ids");
     if (ids.type().isFloating()) {
-      throw new DiffusionException("Text encoder " + model.file() + ": 'input_ids' must be an integer tensor, the file"
+      throw new InvalidModelException(model.file(), "Text encoder " + model.file() + ": 'input_ids' must be an integer tensor, the file"
           + " declares " + ids);
     }
     if (PENULTIMATE.equals(hiddenStates)) {
@@ -65,7 +66,7 @@ public final class OnnxTextEncoder implements TextEncoder {
         }
       }
       if (max < 1) {
-        throw new DiffusionException("Text encoder " + model.file() + " has no 'hidden_states.N' outputs, which SDXL"
+        throw new InvalidModelException(model.file(), "Text encoder " + model.file() + " has no 'hidden_states.N' outputs, which SDXL"
             + " needs (penultimate layer); it has " + model.outputs().values()
             + ". Re-export with optimum-cli export onnx, which writes them.");
       }
@@ -76,7 +77,7 @@ public final class OnnxTextEncoder implements TextEncoder {
     }
     ValueSpec h = model.output(hiddenOutput);
     if (h.rank() != 3 || h.isDynamic(2)) {
-      throw new DiffusionException("Text encoder " + model.file() + ": output '" + hiddenOutput
+      throw new InvalidModelException(model.file(), "Text encoder " + model.file() + ": output '" + hiddenOutput
           + "' must be [batch, tokens, hidden] with a fixed hidden size, the file declares " + h);
     }
     this.hiddenSize = (int) h.dim(2);

@@ -1,5 +1,8 @@
 package io.diffuse4j.textencoder;
 
+import io.diffuse4j.api.pipeline.DiffusionException;
+import io.diffuse4j.api.pipeline.InvalidModelException;
+
 import io.diffuse4j.api.model.TextEncoder;
 import io.diffuse4j.api.model.TextEncoderLoader;
 import io.diffuse4j.api.model.Tokenizer;
@@ -24,7 +27,16 @@ public final class OnnxTextEncoderLoader implements TextEncoderLoader {
 
   @Override
   public TextEncoder load(Path modelDir, String encoderFolder, String tokenizerFolder, String hiddenStatesOutput) {
-    Tokenizer tokenizer = ClipTokenizer.load(modelDir.resolve(tokenizerFolder));
+    Path tokDir = modelDir.resolve(tokenizerFolder);
+    Tokenizer tokenizer;
+    try {
+      tokenizer = ClipTokenizer.load(tokDir);
+    } catch (DiffusionException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // malformed vocab.json / merges.txt / tokenizer.json: the message names the file and the field
+      throw new InvalidModelException(tokDir, "The tokenizer in " + tokDir + " cannot be used: " + e.getMessage(), e);
+    }
     OnnxModel model = sessions.open(modelDir.resolve(encoderFolder).resolve("model.onnx"), encoderFolder);
     try {
       return new OnnxTextEncoder(model, tokenizer, hiddenStatesOutput);

@@ -2,6 +2,7 @@ package io.diffuse4j.pipelines.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.diffuse4j.api.pipeline.DiffusionException;
+import io.diffuse4j.api.pipeline.InvalidModelException;
 import io.diffuse4j.onnx.ModelConfigs;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ public record ModelFolder(Path dir, String pipelineClass, JsonNode index, JsonNo
    */
   public static ModelFolder inspect(Path dir) {
     if (!Files.isDirectory(dir)) {
-      throw new DiffusionException("Model folder " + dir + " does not exist or is not a folder. Point --model at a"
+      throw new InvalidModelException(dir, "Model folder " + dir + " does not exist or is not a folder. Point --model at a"
           + " Stable Diffusion ONNX export (a folder with model_index.json, unet/, vae_decoder/, text_encoder/,"
           + " tokenizer/, scheduler/), or leave --model out to use the bundled model.");
     }
@@ -52,19 +53,19 @@ public record ModelFolder(Path dir, String pipelineClass, JsonNode index, JsonNo
       missing.add("tokenizer/tokenizer.json (or tokenizer/vocab.json + tokenizer/merges.txt)");
     }
     if (!missing.isEmpty()) {
-      throw new DiffusionException("Model folder " + dir + " is not a Stable Diffusion ONNX export: missing "
+      throw new InvalidModelException(dir, "Model folder " + dir + " is not a Stable Diffusion ONNX export: missing "
           + String.join(", ", missing) + ". Found: " + listing(dir) + ". Expected the layout of `optimum-cli export onnx"
           + " --task text-to-image` or diffusers' ONNX conversion script (see docs/models.md).");
     }
     JsonNode index = ModelConfigs.read(indexFile);
     String cls = index.path("_class_name").asText("");
     if (cls.isEmpty()) {
-      throw new DiffusionException(indexFile + " has no \"_class_name\"; expected a diffusers pipeline class such as"
+      throw new InvalidModelException(indexFile, indexFile + " has no \"_class_name\"; expected a diffusers pipeline class such as"
           + " \"StableDiffusionPipeline\" or \"StableDiffusionXLPipeline\".");
     }
     boolean dual = Files.isRegularFile(dir.resolve("text_encoder_2/model.onnx"));
     if (cls.contains("XL") && !dual) {
-      throw new DiffusionException(indexFile + " says " + cls + " but the folder has no text_encoder_2/model.onnx;"
+      throw new InvalidModelException(indexFile, indexFile + " says " + cls + " but the folder has no text_encoder_2/model.onnx;"
           + " SDXL exports have two text encoders. Found: " + listing(dir));
     }
     JsonNode defaults = ModelConfigs.readIfPresent(dir.resolve("diffuse4j.json"))

@@ -143,7 +143,7 @@ public final class ModelLoader {
   private static void checkFit(Path dir, TextEncoder te, TextEncoder te2, DenoiserInfo unet, VaeDecoder vae) {
     int hidden = te.hiddenSize() + (te2 == null ? 0 : te2.hiddenSize());
     if (hidden != unet.crossAttentionDim()) {
-      throw new DiffusionException("The parts of " + dir + " don't fit: the text encoder"
+      throw new InvalidModelException(dir, "The parts of " + dir + " don't fit: the text encoder"
           + (te2 == null ? " (text_encoder/model.onnx) gives hidden size " + te.hiddenSize()
               : "s (text_encoder + text_encoder_2) give hidden size " + te.hiddenSize() + " + " + te2.hiddenSize())
           + " but the U-Net (unet/model.onnx) expects encoder_hidden_states of size " + unet.crossAttentionDim()
@@ -151,7 +151,7 @@ public final class ModelLoader {
     }
     int c = vae.latentChannels();
     if (unet.outChannels() != c || (unet.inChannels() != c && unet.inChannels() != 2 * c + 1)) {
-      throw new DiffusionException("The parts of " + dir + " don't fit: the U-Net (unet/model.onnx) works on "
+      throw new InvalidModelException(dir, "The parts of " + dir + " don't fit: the U-Net (unet/model.onnx) works on "
           + unet.inChannels() + " input / " + unet.outChannels() + " output latent channels but the VAE decoder"
           + " (vae_decoder/model.onnx) reads " + c + " (an inpainting U-Net takes " + (2 * c + 1)
           + "). Use the VAE exported with this U-Net.");
