@@ -110,12 +110,18 @@ abstract class AlphaProductScheduler implements Scheduler {
     float sqrtA = (float) Math.sqrt(alphaProdT);
     float sqrtB = (float) Math.sqrt(1 - alphaProdT);
     float[] x0 = new float[x.length];
-    for (int i = 0; i < x.length; i++) {
-      x0[i] = switch (predictionType) {
-        case "epsilon" -> (x[i] - sqrtB * m[i]) / sqrtA;
-        case "sample" -> m[i];
-        default -> sqrtA * x[i] - sqrtB * m[i];
-      };
+    switch (predictionType) {
+      case "epsilon" -> {
+        for (int i = 0; i < x.length; i++) {
+          x0[i] = (x[i] - sqrtB * m[i]) / sqrtA;
+        }
+      }
+      case "sample" -> System.arraycopy(m, 0, x0, 0, x.length);
+      default -> {
+        for (int i = 0; i < x.length; i++) {
+          x0[i] = sqrtA * x[i] - sqrtB * m[i];
+        }
+      }
     }
     if (thresholding) {
       SchedulerMath.threshold(x0, batch, thresholdRatio, sampleMaxValue);

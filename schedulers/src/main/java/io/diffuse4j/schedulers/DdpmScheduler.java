@@ -42,9 +42,8 @@ public final class DdpmScheduler extends AlphaProductScheduler {
         + "(call setTimesteps first)");
   }
 
-  /** diffusers' {@code _get_variance}, elementwise when a predicted variance is given. */
-  private float variance(int t, float predicted) {
-    int prevT = previous(t);
+  /** diffusers' {@code _get_variance} at {@code t} (whose previous timestep is {@code prevT}). */
+  private float variance(int t, int prevT, float predicted) {
     float aT = alphaAt(t);
     float aPrev = prevT >= 0 ? alphasCumprod[prevT] : 1f;
     float beta = 1 - aT / aPrev;
@@ -62,6 +61,15 @@ public final class DdpmScheduler extends AlphaProductScheduler {
         float frac = (predicted + 1) / 2;
         yield frac * maxLog + (1 - frac) * minLog;
       }
+    };
+  }
+
+  /** The noise scale of a variance from {@link #variance}. */
+  private float sigma(float v) {
+    return switch (varianceType) {
+      case "fixed_small_log" -> v;
+      case "learned_range" -> (float) Math.exp(0.5 * v);
+      default -> (float) Math.sqrt(v);
     };
   }
 
@@ -108,15 +116,16 @@ public final class DdpmScheduler extends AlphaProductScheduler {
     // 5. add noise
     if (t > 0) {
       float[] z = ctx.noise().randn(modelOutput.shape()).data();
-      for (int i = 0; i < n; i++) {
-        float pv = predictedVariance == null ? 0f : predictedVariance[i];
-        float v = variance(t, pv);
-        float sigma = switch (varianceType) {
-          case "fixed_small_log" -> v;
-          case "learned_range" -> (float) Math.exp(0.5 * v);
-          default -> (float) Math.sqrt(v);
-        };
-        prev[i] += sigma * z[i];
+      if (predictedVariance == null) {
+        // fixed variance: one sigma for the whole step
+        float sigma = sigma(variance(t, prevT, 0f));
+        for (int i = 0; i < n; i++) {
+          prev[i] += sigma * z[i];
+        }
+      } else {
+        for (int i = 0; i < n; i++) {
+          prev[i] += sigma(variance(t, prevT, predictedVariance[i])) * z[i];
+        }
       }
     }
     return sample.withData(prev);
