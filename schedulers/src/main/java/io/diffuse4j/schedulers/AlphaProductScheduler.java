@@ -3,6 +3,7 @@ package io.diffuse4j.schedulers;
 import io.diffuse4j.api.scheduler.Scheduler;
 import io.diffuse4j.api.scheduler.SchedulerConfig;
 import io.diffuse4j.api.tensor.FloatTensor;
+import io.diffuse4j.schedulers.toolkit.ConfigReader;
 
 /**
  * What DDPM and DDIM share, as diffusers' classes do: the training schedule ({@code alphas_cumprod}

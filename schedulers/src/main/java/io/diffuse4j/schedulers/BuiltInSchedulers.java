@@ -2,7 +2,7 @@ package io.diffuse4j.schedulers;
 
 import io.diffuse4j.api.scheduler.Scheduler;
 import io.diffuse4j.api.scheduler.SchedulerConfig;
-import io.diffuse4j.api.scheduler.SchedulerProvider;
+import io.diffuse4j.schedulers.toolkit.ConfiguredSchedulerProvider;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -14,50 +14,11 @@ public final class BuiltInSchedulers {
 
   private BuiltInSchedulers() {}
 
-  /** Base of the built-in providers: a name, a class, overrides and a constructor. */
-  abstract static class Base implements SchedulerProvider {
-    private final String name;
-    private final String className;
-    private final String description;
-    private final Map<String, Object> overrides;
-    private final Function<SchedulerConfig, Scheduler> factory;
-
+  /** Base of the built-in providers: the toolkit's provider, constructed in one call. */
+  abstract static class Base extends ConfiguredSchedulerProvider {
     Base(String name, String className, String description, Map<String, Object> overrides,
         Function<SchedulerConfig, Scheduler> factory) {
-      this.name = name;
-      this.className = className;
-      this.description = description;
-      this.overrides = overrides;
-      this.factory = factory;
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public String diffusersClassName() {
-      return className;
-    }
-
-    @Override
-    public String description() {
-      return description;
-    }
-
-    @Override
-    public Map<String, Object> overrides() {
-      return overrides;
-    }
-
-    @Override
-    public Scheduler create(SchedulerConfig config) {
-      SchedulerConfig c = config.withClassName(className);
-      for (Map.Entry<String, Object> e : overrides.entrySet()) {
-        c = c.with(e.getKey(), e.getValue());
-      }
-      return factory.apply(c);
+      super(name, className, description, overrides, factory);
     }
   }
 

@@ -3,6 +3,7 @@ package io.diffuse4j.schedulers;
 import io.diffuse4j.api.scheduler.SchedulerConfig;
 import io.diffuse4j.api.scheduler.StepContext;
 import io.diffuse4j.api.tensor.FloatTensor;
+import io.diffuse4j.schedulers.toolkit.ConfigReader;
 
 /**
  * Denoising Diffusion Implicit Models (Song et al., 2020, https://arxiv.org/abs/2010.02502),

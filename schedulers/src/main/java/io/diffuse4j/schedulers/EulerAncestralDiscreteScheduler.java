@@ -3,6 +3,7 @@ package io.diffuse4j.schedulers;
 import io.diffuse4j.api.scheduler.SchedulerConfig;
 import io.diffuse4j.api.scheduler.StepContext;
 import io.diffuse4j.api.tensor.FloatTensor;
+import io.diffuse4j.schedulers.toolkit.ConfigReader;
 
 /**
  * Ancestral sampling with Euler steps (k-diffusion's {@code sample_euler_ancestral}), equal to

@@ -3,6 +3,7 @@ package io.diffuse4j.schedulers;
 import io.diffuse4j.api.scheduler.SchedulerConfig;
 import io.diffuse4j.api.scheduler.StepContext;
 import io.diffuse4j.api.tensor.FloatTensor;
+import io.diffuse4j.schedulers.toolkit.ConfigReader;
 
 /**
  * Heun's second-order method on the probability-flow ODE (Karras et al. 2022, Algorithm 1),

@@ -4,6 +4,8 @@ import io.diffuse4j.api.scheduler.Scheduler;
 import io.diffuse4j.api.scheduler.SchedulerConfig;
 import io.diffuse4j.api.scheduler.StepContext;
 import io.diffuse4j.api.tensor.FloatTensor;
+import io.diffuse4j.schedulers.toolkit.ConfigReader;
+import io.diffuse4j.schedulers.toolkit.StrengthAwareTimesteps;
 import java.util.Map;
 
 /**
@@ -22,7 +24,7 @@ import java.util.Map;
  *
  * <p>One instance holds the state of one run; not thread-safe.
  */
-public final class LcmScheduler implements Scheduler {
+public final class LcmScheduler implements StrengthAwareTimesteps {
 
   /** diffusers' class name. */
   public static final String CLASS_NAME = "LCMScheduler";
@@ -103,6 +105,7 @@ public final class LcmScheduler implements Scheduler {
    *
    * @throws IllegalArgumentException when fewer than {@code n} distillation timesteps remain
    */
+  @Override
   public void setTimesteps(int numInferenceSteps, double strength) {
     setTimesteps(numInferenceSteps, originalInferenceSteps, strength);
   }

@@ -1,5 +1,7 @@
 package io.diffuse4j.schedulers;
 
+import io.diffuse4j.schedulers.toolkit.SigmaSchedules;
+
 /**
  * Math shared by the multistep solvers (DPM-Solver, UniPC) and LCM that the single-step
  * schedulers do not need: float32 scalar helpers that evaluate coefficients the way torch does
@@ -96,12 +98,7 @@ final class MultistepMath {
 
   /** diffusers' {@code _convert_to_exponential}: {@code exp(np.linspace(log(max), log(min), n))}. */
   static double[] exponentialSigmas(double sigmaMin, double sigmaMax, int n) {
-    double[] l = SchedulerMath.npLinspace(Math.log(sigmaMax), Math.log(sigmaMin), n);
-    double[] out = new double[n];
-    for (int i = 0; i < n; i++) {
-      out[i] = Math.exp(l[i]);
-    }
-    return out;
+    return SigmaSchedules.exponential(sigmaMin, sigmaMax, n);
   }
 
   /**
@@ -109,11 +106,7 @@ final class MultistepMath {
    * them: computed by torch in float32, then a float32 NumPy array.
    */
   static float[] trainingSigmas(float[] alphasCumprod) {
-    float[] s = new float[alphasCumprod.length];
-    for (int i = 0; i < s.length; i++) {
-      s[i] = sqrtf((1f - alphasCumprod[i]) / alphasCumprod[i]);
-    }
-    return s;
+    return SigmaSchedules.trainingSigmasFloat32(alphasCumprod);
   }
 
   /**
@@ -123,11 +116,7 @@ final class MultistepMath {
    * sigma schedule and step count 1..50 tried.
    */
   static float[] logs(float[] x) {
-    float[] o = new float[x.length];
-    for (int i = 0; i < x.length; i++) {
-      o[i] = (float) Math.log(x[i]);
-    }
-    return o;
+    return SigmaSchedules.logFloat32(x);
   }
 
   /**
@@ -138,21 +127,7 @@ final class MultistepMath {
    * which also holds where the zero-SNR schedule is not monotonic at its end); {@code t} is float64.
    */
   static double sigmaToT(double sigma, float[] logSigmas) {
-    float ls = (float) Math.log(Math.max(sigma, 1e-10));
-    int n = logSigmas.length;
-    int low = 0;
-    for (int i = 0; i < n; i++) {
-      if (ls - logSigmas[i] >= 0f) {
-        low = i;
-      }
-    }
-    low = Math.min(low, n - 2);
-    int high = low + 1;
-    float lo = logSigmas[low];
-    float hi = logSigmas[high];
-    float w = (lo - ls) / (lo - hi);
-    w = Math.max(0f, Math.min(1f, w));
-    return (1f - w) * (double) low + (double) w * high;
+    return SigmaSchedules.sigmaToTimestepFloat32Logs(sigma, logSigmas);
   }
 
   /**

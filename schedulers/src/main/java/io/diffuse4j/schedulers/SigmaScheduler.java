@@ -3,6 +3,7 @@ package io.diffuse4j.schedulers;
 import io.diffuse4j.api.scheduler.Scheduler;
 import io.diffuse4j.api.scheduler.SchedulerConfig;
 import io.diffuse4j.api.tensor.FloatTensor;
+import io.diffuse4j.schedulers.toolkit.ConfigReader;
 
 /**
  * What diffusers' k-diffusion style schedulers (Euler, Euler ancestral, LMS, Heun) share: the

@@ -4,7 +4,6 @@ import io.diffuse4j.api.noise.NoiseSource;
 import io.diffuse4j.api.scheduler.Scheduler;
 import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.pipelines.image.Images;
-import io.diffuse4j.schedulers.Img2ImgTimesteps;
 import java.awt.image.BufferedImage;
 
 /**

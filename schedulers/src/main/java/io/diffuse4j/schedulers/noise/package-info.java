@@ -5,6 +5,6 @@
  * {@link io.diffuse4j.schedulers.noise.NumpyRandomStateNoise} (NumPy's legacy
  * {@code RandomState.randn}), created through
  * {@link io.diffuse4j.schedulers.noise.DefaultNoiseSourceFactory}.
- * {@link io.diffuse4j.schedulers.noise.RandnConformance} replays recorded reference draws.
+ * The conformance module's {@code RandnConformance} replays recorded reference draws.
  */
 package io.diffuse4j.schedulers.noise;

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Behaviour of {@link TorchCpuNoise}; bit-exactness against PyTorch itself is checked by
- * {@link RandnConformanceTest} with recorded draws. Here the expected values are derived
+ * the conformance module's RandnConformanceTest with recorded draws. Here the expected values are derived
  * independently: plain double-precision Box-Muller on the Mersenne Twister stream, following
  * the draw-consumption rules PyTorch's kernels have, within 1e-6.
  */

@@ -325,7 +325,11 @@ public final class ClipTokenizerFiles {
     return merges;
   }
 
-  static JsonNode readJson(Path file, String what) {
+  /**
+   * Reads a UTF-8 JSON file; a missing or malformed file is an {@link IllegalArgumentException}
+   * naming the file and {@code what} it should hold.
+   */
+  public static JsonNode readJson(Path file, String what) {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);

@@ -4,9 +4,11 @@ import io.diffuse4j.api.scheduler.Scheduler;
 import io.diffuse4j.api.scheduler.SchedulerConfig;
 import io.diffuse4j.api.scheduler.StepContext;
 import io.diffuse4j.api.tensor.FloatTensor;
-import io.diffuse4j.schedulers.ConfigReader;
-import io.diffuse4j.schedulers.SchedulerMath;
-import java.util.Arrays;
+import io.diffuse4j.schedulers.toolkit.ConfigReader;
+import io.diffuse4j.schedulers.toolkit.SigmaSchedules;
+import io.diffuse4j.schedulers.toolkit.SigmaSpace;
+import io.diffuse4j.schedulers.toolkit.TimestepSpacing;
+import io.diffuse4j.schedulers.toolkit.TrainingSchedule;
 
 /**
  * diffusers' {@code KDPM2DiscreteScheduler}: k-diffusion's {@code sample_dpm_2} (DPM-Solver-2,
@@ -49,8 +51,8 @@ public final class Kdpm2DiscreteScheduler implements Scheduler {
     ConfigReader r = new ConfigReader(source, Kdpm2Settings.CLASS_NAME);
     this.settings = Kdpm2Settings.read(r);
     this.config = r.effectiveConfig();
-    this.alphasCumprod = SchedulerMath.cumprod(SchedulerMath.betas(settings.betaSchedule(),
-        settings.numTrainTimesteps(), settings.betaStart(), settings.betaEnd(), settings.trainedBetas()));
+    this.alphasCumprod = TrainingSchedule.of(settings.betaSchedule(), settings.numTrainTimesteps(),
+        settings.betaStart(), settings.betaEnd(), settings.trainedBetas(), false).alphasCumprod();
     // diffusers runs set_timesteps(num_train_timesteps) in __init__; it is what a run starts from.
     setTimesteps(settings.numTrainTimesteps());
   }
@@ -83,32 +85,23 @@ public final class Kdpm2DiscreteScheduler implements Scheduler {
           + "num_train_timesteps (" + n + "), got " + numInferenceSteps);
     }
     // Timesteps as float32 (diffusers' np.float32 arrays) unless the sigma schedule makes them float64.
-    double[] ts = spacedTimesteps(numInferenceSteps);
-    float[] trainSigmas = Kdpm2Math.trainSigmas(alphasCumprod);
-    float[] logSigmas = Kdpm2Math.log(trainSigmas);
-    double[] logSigmas64 = new double[n];
-    double[] trainSigmas64 = new double[n];
-    double[] positions = new double[n];
-    for (int i = 0; i < n; i++) {
-      logSigmas64[i] = logSigmas[i];
-      trainSigmas64[i] = trainSigmas[i];
-      positions[i] = i;
-    }
-    double[] sig = new double[ts.length];
+    float[] ts32 = spacing().sigmaTimesteps(n, numInferenceSteps, settings.stepsOffset());
+    float[] trainSigmas = SigmaSchedules.trainingSigmasFloat32(alphasCumprod);
+    float[] logSigmas = SigmaSchedules.logFloat32(trainSigmas);
+    double[] sig = SigmaSchedules.interpolate(ts32, trainSigmas);
+    double[] ts = new double[ts32.length];
     for (int i = 0; i < ts.length; i++) {
-      sig[i] = SchedulerMath.interp(ts[i], positions, trainSigmas64);
+      ts[i] = ts32[i];
     }
-    if (settings.useKarrasSigmas()) {
-      sig = SchedulerMath.karrasSigmas(sig[sig.length - 1], sig[0], numInferenceSteps);
+    if (settings.useKarrasSigmas() || settings.useExponentialSigmas()) {
+      boolean karras = settings.useKarrasSigmas();
+      sig = karras ? SigmaSchedules.karras(sig[sig.length - 1], sig[0], numInferenceSteps)
+          : SigmaSchedules.exponential(sig[sig.length - 1], sig[0], numInferenceSteps);
       ts = new double[sig.length];
       for (int i = 0; i < sig.length; i++) {
-        ts[i] = Math.rint(SchedulerMath.sigmaToT(sig[i], logSigmas64));
-      }
-    } else if (settings.useExponentialSigmas()) {
-      sig = Kdpm2Math.exponentialSigmas(sig[sig.length - 1], sig[0], numInferenceSteps);
-      ts = new double[sig.length];
-      for (int i = 0; i < sig.length; i++) {
-        ts[i] = SchedulerMath.sigmaToT(sig[i], logSigmas64);
+        // _sigma_to_t over float64 log sigmas (NumPy); Karras timesteps are rounded
+        double t = SigmaSchedules.sigmaToTimestepFloat64(sig[i], toDouble(logSigmas));
+        ts[i] = karras ? Math.rint(t) : t;
       }
     }
     int steps = sig.length;
@@ -131,7 +124,7 @@ public final class Kdpm2DiscreteScheduler implements Scheduler {
     timesteps = new double[2 * steps - 1];
     timesteps[0] = ts[0];
     for (int i = 1; i < steps; i++) {
-      timesteps[2 * i - 1] = Kdpm2Math.sigmaToTFloat32(mid[i], logSigmas);
+      timesteps[2 * i - 1] = SigmaSchedules.sigmaToTimestepFloat32(mid[i], logSigmas);
       timesteps[2 * i] = ts[i];
     }
     firstOrderSample = null;
@@ -139,23 +132,16 @@ public final class Kdpm2DiscreteScheduler implements Scheduler {
     beginIndex = -1;
   }
 
-  /** diffusers' spacing: linspace keeps fractional float32 timesteps, leading/trailing are whole. */
-  private double[] spacedTimesteps(int steps) {
-    int n = settings.numTrainTimesteps();
-    if (settings.timestepSpacing().equals("linspace")) {
-      double[] l = SchedulerMath.npLinspace(0, n - 1, steps);
-      double[] ts = new double[steps];
-      for (int i = 0; i < steps; i++) {
-        ts[i] = (float) l[steps - 1 - i];
-      }
-      return ts;
+  private TimestepSpacing spacing() {
+    return TimestepSpacing.parse(settings.timestepSpacing());
+  }
+
+  private static double[] toDouble(float[] x) {
+    double[] out = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      out[i] = x[i];
     }
-    long[] whole = SchedulerMath.spacedTimesteps(settings.timestepSpacing(), n, steps, settings.stepsOffset());
-    double[] ts = new double[whole.length];
-    for (int i = 0; i < ts.length; i++) {
-      ts[i] = whole[i];
-    }
-    return ts;
+    return out;
   }
 
   /** [x0, x1, x1, x2, x2, ..., x_last, x_last, x_last]: diffusers' cat(x[:1], x[1:].repeat_interleave(2), x[-1:]). */
@@ -186,17 +172,9 @@ public final class Kdpm2DiscreteScheduler implements Scheduler {
 
   @Override
   public double initNoiseSigma() {
-    float max = Float.NEGATIVE_INFINITY;
-    for (float v : sigmas) {
-      max = Math.max(max, v);
-    }
-    String spacing = settings.timestepSpacing();
-    if (spacing.equals("linspace") || spacing.equals("trailing")) {
-      return max;
-    }
-    float sq = max * max + 1f;
-    return (float) Math.sqrt(sq);
+    return spacing().initNoiseSigma(SigmaSpace.max(sigmas));
   }
+
 
   private boolean inFirstOrder() {
     return firstOrderSample == null;
@@ -207,23 +185,10 @@ public final class Kdpm2DiscreteScheduler implements Scheduler {
     stepIndex = beginIndex >= 0 ? beginIndex : indexForTimestep(timestep);
   }
 
-  /** The first position of {@code t}, or the second when it occurs more than once (img2img start). */
   private int indexForTimestep(double t) {
-    int first = -1;
-    for (int i = 0; i < timesteps.length; i++) {
-      if (timesteps[i] == t) {
-        if (first >= 0) {
-          return i;
-        }
-        first = i;
-      }
-    }
-    if (first < 0) {
-      throw new IllegalArgumentException(Kdpm2Settings.CLASS_NAME + ": timestep " + t
-          + " is not one of this run's timesteps " + Arrays.toString(timesteps) + "; call setTimesteps first");
-    }
-    return first;
+    return SigmaSpace.indexForTimestep(timesteps, t, Kdpm2Settings.CLASS_NAME);
   }
+
 
   @Override
   public FloatTensor scaleModelInput(FloatTensor sample, double timestep) {
@@ -231,22 +196,12 @@ public final class Kdpm2DiscreteScheduler implements Scheduler {
       initStepIndex(timestep);
     }
     checkIndex();
-    float sigma = inFirstOrder() ? sigmas[stepIndex] : sigmasInterpol[stepIndex];
-    float scale = (float) Math.sqrt(sigma * sigma + 1f);
-    float[] x = sample.data();
-    float[] out = new float[x.length];
-    for (int i = 0; i < x.length; i++) {
-      out[i] = x[i] / scale;
-    }
-    return sample.withData(out);
+    return SigmaSpace.scaleModelInput(sample, inFirstOrder() ? sigmas[stepIndex] : sigmasInterpol[stepIndex]);
   }
 
   @Override
   public FloatTensor step(FloatTensor modelOutput, double timestep, FloatTensor sample, StepContext context) {
-    if (!Arrays.equals(modelOutput.shape(), sample.shape())) {
-      throw new IllegalArgumentException(Kdpm2Settings.CLASS_NAME + ": model output shape "
-          + Arrays.toString(modelOutput.shape()) + " differs from sample shape " + Arrays.toString(sample.shape()));
-    }
+    SigmaSpace.requireSameShape(modelOutput, sample, "model output", Kdpm2Settings.CLASS_NAME);
     if (stepIndex < 0) {
       initStepIndex(timestep);
     }
@@ -304,25 +259,15 @@ public final class Kdpm2DiscreteScheduler implements Scheduler {
 
   @Override
   public FloatTensor addNoise(FloatTensor original, FloatTensor noise, double timestep) {
-    if (!Arrays.equals(original.shape(), noise.shape())) {
-      throw new IllegalArgumentException(Kdpm2Settings.CLASS_NAME + ": noise shape "
-          + Arrays.toString(noise.shape()) + " differs from sample shape " + Arrays.toString(original.shape()));
-    }
     int index;
     if (beginIndex < 0) {
       index = indexForTimestep(timestep);
     } else {
       index = stepIndex >= 0 ? stepIndex : beginIndex;
     }
-    float sigma = sigmas[index];
-    float[] o = original.data();
-    float[] z = noise.data();
-    float[] out = new float[o.length];
-    for (int i = 0; i < o.length; i++) {
-      out[i] = o[i] + z[i] * sigma;
-    }
-    return original.withData(out);
+    return SigmaSpace.addNoise(original, noise, sigmas[index], Kdpm2Settings.CLASS_NAME);
   }
+
 
   @Override
   public String toString() {

@@ -1,7 +1,7 @@
 package io.diffuse4j.examples.kdpm2;
 
 import io.diffuse4j.api.scheduler.SchedulerConfig;
-import io.diffuse4j.schedulers.ConfigReader;
+import io.diffuse4j.schedulers.toolkit.ConfigReader;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;

@@ -3,8 +3,8 @@ package io.diffuse4j.examples.kdpm2;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.diffuse4j.schedulers.Schedulers;
-import io.diffuse4j.schedulers.conformance.AddNoiseConformance;
-import io.diffuse4j.schedulers.conformance.SchedulerConformance;
+import io.diffuse4j.conformance.AddNoiseConformance;
+import io.diffuse4j.conformance.SchedulerConformance;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
@@ -33,7 +33,7 @@ class Kdpm2ConformanceTest {
   @Test
   void schedulerCasesMatchDiffusers() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    boolean ok = SchedulerConformance.run(resource("/conformance/schedulers"), SCHEDULERS,
+    boolean ok = SchedulerConformance.run(resource("/kdpm2-conformance/schedulers"), SCHEDULERS,
         new PrintStream(out, true, StandardCharsets.UTF_8));
     String report = out.toString(StandardCharsets.UTF_8);
     System.out.print(report);
@@ -44,7 +44,7 @@ class Kdpm2ConformanceTest {
   @Test
   void imageToImageStartMatchesDiffusers() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    boolean ok = AddNoiseConformance.run(resource("/conformance/add-noise"), SCHEDULERS,
+    boolean ok = AddNoiseConformance.run(resource("/kdpm2-conformance/add-noise"), SCHEDULERS,
         new PrintStream(out, true, StandardCharsets.UTF_8));
     String report = out.toString(StandardCharsets.UTF_8);
     System.out.print(report);

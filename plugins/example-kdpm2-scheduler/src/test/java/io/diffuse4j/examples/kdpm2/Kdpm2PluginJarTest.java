@@ -13,7 +13,7 @@ import io.diffuse4j.plugins.PluginLoader;
 import io.diffuse4j.plugins.PluginProblem;
 import io.diffuse4j.schedulers.Schedulers;
 import io.diffuse4j.schedulers.SchedulersModule;
-import io.diffuse4j.schedulers.conformance.SchedulerConformance;
+import io.diffuse4j.conformance.SchedulerConformance;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -108,7 +108,7 @@ class Kdpm2PluginJarTest {
   /** The core's conformance runner over the cases; fails the test unless all pass. */
   private static String replay(Schedulers schedulers) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    boolean ok = SchedulerConformance.run(Kdpm2ConformanceTest.resource("/conformance/schedulers"), schedulers,
+    boolean ok = SchedulerConformance.run(Kdpm2ConformanceTest.resource("/kdpm2-conformance/schedulers"), schedulers,
         new PrintStream(out, true, StandardCharsets.UTF_8));
     String report = out.toString(StandardCharsets.UTF_8);
     System.out.print("(plugin jar) " + report);

@@ -1,10 +1,10 @@
 package io.diffuse4j.samples.cli;
 
 import io.diffuse4j.pipelines.Diffusion;
-import io.diffuse4j.schedulers.conformance.AddNoiseConformance;
-import io.diffuse4j.schedulers.conformance.SchedulerConformance;
-import io.diffuse4j.schedulers.noise.RandnConformance;
-import io.diffuse4j.textencoder.tokenizer.ClipTokenizerConformance;
+import io.diffuse4j.conformance.AddNoiseConformance;
+import io.diffuse4j.conformance.SchedulerConformance;
+import io.diffuse4j.conformance.RandnConformance;
+import io.diffuse4j.conformance.ClipTokenizerConformance;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

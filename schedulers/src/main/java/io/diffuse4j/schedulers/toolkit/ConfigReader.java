@@ -1,0 +1,141 @@
+package io.diffuse4j.schedulers.toolkit;
+
+import io.diffuse4j.api.scheduler.SchedulerConfig;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Typed reading of a {@link SchedulerConfig} with a scheduler class's defaults (diffusers'
+ * {@code __init__} defaults), recording every key it reads so {@link #effectiveConfig()} gives the
+ * config as the scheduler uses it: the input's keys (unknown ones kept) plus this class's defaults,
+ * under this class's name. Errors name the class, the key, the value and what is allowed.
+ * Not thread-safe: use while constructing one scheduler.
+ */
+public final class ConfigReader {
+
+  private final SchedulerConfig source;
+  private final String className;
+  private final Map<String, Object> effective;
+
+  /** A reader of {@code source} for the scheduler class {@code className}. */
+  public ConfigReader(SchedulerConfig source, String className) {
+    this.source = source;
+    this.className = className;
+    this.effective = new LinkedHashMap<>(source.values());
+  }
+
+  private Object raw(String key, Object def) {
+    Object v = source.values().containsKey(key) ? source.get(key) : def;
+    effective.put(key, v);
+    return v;
+  }
+
+  /** An integer key. */
+  public int integer(String key, int def) {
+    Object v = raw(key, (long) def);
+    if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+      return (int) n.longValue();
+    }
+    throw bad(key, v, "an integer");
+  }
+
+  /** An optional integer key (null when absent or null). */
+  public Integer optInteger(String key) {
+    Object v = raw(key, null);
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+      return (int) n.longValue();
+    }
+    throw bad(key, v, "an integer or null");
+  }
+
+  /** A number key ({@code -Infinity} allowed). */
+  public double number(String key, double def) {
+    Object v = raw(key, def);
+    if (v instanceof Number n) {
+      return n.doubleValue();
+    }
+    if (v instanceof String s) {
+      switch (s) {
+        case "-Infinity", "-inf" -> {
+          return Double.NEGATIVE_INFINITY;
+        }
+        case "Infinity", "inf" -> {
+          return Double.POSITIVE_INFINITY;
+        }
+        default -> { }
+      }
+    }
+    throw bad(key, v, "a number");
+  }
+
+  /** An optional number key (null when absent or null). */
+  public Double optNumber(String key) {
+    if (source.values().get(key) == null) {
+      raw(key, null);
+      return null;
+    }
+    return number(key, 0);
+  }
+
+  /** A boolean key. */
+  public boolean bool(String key, boolean def) {
+    Object v = raw(key, def);
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    throw bad(key, v, "true or false");
+  }
+
+  /** A string key restricted to {@code allowed}. */
+  public String choice(String key, String def, String... allowed) {
+    Object v = raw(key, def);
+    if (v instanceof String s && Arrays.asList(allowed).contains(s)) {
+      return s;
+    }
+    throw new IllegalArgumentException(className + ": " + key + " " + show(v) + " is not supported; use one of "
+        + String.join(", ", allowed));
+  }
+
+  /** An optional list of numbers (null when absent or null). */
+  public double[] numbers(String key) {
+    Object v = raw(key, null);
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof List<?> l) {
+      double[] out = new double[l.size()];
+      for (int i = 0; i < out.length; i++) {
+        if (!(l.get(i) instanceof Number n)) {
+          throw bad(key, v, "a list of numbers");
+        }
+        out[i] = n.doubleValue();
+      }
+      return out;
+    }
+    throw bad(key, v, "a list of numbers or null");
+  }
+
+  /** Records a key this class knows but does not use, keeping its value or default. */
+  public void keep(String key, Object def) {
+    raw(key, def);
+  }
+
+  /** An error for a bad value of {@code key}. */
+  public IllegalArgumentException bad(String key, Object v, String expected) {
+    return new IllegalArgumentException(className + ": " + key + " " + show(v) + " is invalid; expected " + expected);
+  }
+
+  private static String show(Object v) {
+    return v instanceof String s ? "'" + s + "'" : String.valueOf(v);
+  }
+
+  /** The config as the scheduler uses it. */
+  public SchedulerConfig effectiveConfig() {
+    return new SchedulerConfig(className, effective);
+  }
+}
