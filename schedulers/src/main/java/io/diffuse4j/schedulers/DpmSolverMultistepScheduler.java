@@ -25,7 +25,7 @@ import java.util.Map;
  *
  * <p>One instance holds the history of one run; not thread-safe.
  */
-public final class DpmSolverMultistepScheduler implements Scheduler {
+public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler {
 
   /** diffusers' class name. */
   public static final String CLASS_NAME = "DPMSolverMultistepScheduler";
@@ -55,12 +55,8 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
   private final boolean cosineBetas;
   private final float[] alphasCumprod;
 
-  private double[] timesteps;
-  private float[] sigmas;
   private float[][] modelOutputs;
   private int lowerOrderNums;
-  private Integer stepIndex;
-  private Integer beginIndex;
   private int batch = 1;
 
   /**
@@ -70,6 +66,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
    * @throws IllegalArgumentException for configurations diffusers refuses, naming the key
    */
   public DpmSolverMultistepScheduler(SchedulerConfig given) {
+    super(CLASS_NAME);
     SchedulerConfig source = given == null ? SchedulerConfig.of(CLASS_NAME, Map.of()) : given;
     // diffusers maps a few foreign values onto its own (deis -> dpmsolver++, UniPC's bh*/logrho -> midpoint)
     Object algorithm = source.has("algorithm_type") ? source.get("algorithm_type") : "dpmsolver++";
@@ -81,20 +78,13 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
       source = source.with("solver_type", "midpoint");
     }
     ConfigReader r = new ConfigReader(source, CLASS_NAME);
-    this.numTrain = r.integer("num_train_timesteps", 1000);
-    double betaStart = r.number("beta_start", 0.0001);
-    double betaEnd = r.number("beta_end", 0.02);
-    String schedule = r.choice("beta_schedule", "linear", "linear", "scaled_linear", "squaredcos_cap_v2");
-    double[] trained = r.numbers("trained_betas");
-    this.solverOrder = r.integer("solver_order", 2);
-    if (solverOrder < 1) {
-      throw r.bad("solver_order", solverOrder, "1, 2 or 3");
-    }
-    this.predictionType = r.choice("prediction_type", "epsilon", "epsilon", "sample", "v_prediction",
-        "flow_prediction");
-    this.thresholding = r.bool("thresholding", false);
-    this.thresholdRatio = r.number("dynamic_thresholding_ratio", 0.995);
-    this.sampleMaxValue = r.number("sample_max_value", 1.0);
+    SolverKeys keys = SolverKeys.read(r);
+    this.numTrain = keys.numTrain();
+    this.solverOrder = keys.solverOrder();
+    this.predictionType = keys.predictionType();
+    this.thresholding = keys.thresholding();
+    this.thresholdRatio = keys.thresholdRatio();
+    this.sampleMaxValue = keys.sampleMaxValue();
     this.algorithmType = r.choice("algorithm_type", "dpmsolver++", "dpmsolver", "dpmsolver++", "sde-dpmsolver",
         "sde-dpmsolver++");
     this.solverType = r.choice("solver_type", "midpoint", "midpoint", "heun");
@@ -131,15 +121,17 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
       throw refuse("prediction_type 'flow_prediction' needs algorithm_type 'dpmsolver++' or 'sde-dpmsolver++'"
           + " (it is '" + algorithmType + "')");
     }
-    this.cosineBetas = "squaredcos_cap_v2".equals(schedule);
-    this.alphasCumprod = SchedulerMath.alphasCumprod(schedule, numTrain, betaStart, betaEnd, trained, zeroSnr);
-    if (zeroSnr) {
-      alphasCumprod[alphasCumprod.length - 1] = 0x1p-24f;
-    }
+    this.cosineBetas = "squaredcos_cap_v2".equals(keys.schedule());
+    this.alphasCumprod = keys.alphasCumprod(zeroSnr);
   }
 
   private static IllegalArgumentException refuse(String message) {
     return new IllegalArgumentException(CLASS_NAME + ": " + message);
+  }
+
+  @Override
+  boolean flowSigmas() {
+    return flowSigmas;
   }
 
   @Override
@@ -154,10 +146,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
 
   @Override
   public void setTimesteps(int numInferenceSteps) {
-    if (numInferenceSteps < 1) {
-      throw new IllegalArgumentException(CLASS_NAME + ": num_inference_steps = " + numInferenceSteps
-          + " must be at least 1");
-    }
+    checkSteps(numInferenceSteps);
     int n = numInferenceSteps;
     double[] ts;
     int last = MultistepMath.lastTimestepAfterLambdaClip(alphasCumprod, lambdaMinClipped);
@@ -224,12 +213,9 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
       out[i] = (float) sig[i];
     }
     out[sig.length] = sigmaLast;
-    this.sigmas = out;
-    this.timesteps = ts;
+    setRun(ts, out);
     this.modelOutputs = new float[solverOrder][];
     this.lowerOrderNums = 0;
-    this.stepIndex = null;
-    this.beginIndex = null;
   }
 
   /** {@code np.interp(t, arange(len), values)} with numpy's clamping at the ends. */
@@ -246,88 +232,21 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
     return frac == 0 ? values[i] : values[i] + (values[i + 1] - (double) values[i]) * frac;
   }
 
-  @Override
-  public double[] timesteps() {
-    requireTimesteps();
-    return timesteps.clone();
-  }
-
-  /** The sigmas of the run (one more than timesteps: the final one), as diffusers' {@code sigmas}. */
-  public float[] sigmas() {
-    requireTimesteps();
-    return sigmas.clone();
-  }
-
-  @Override
-  public void setBeginIndex(int index) {
-    this.beginIndex = index;
-  }
-
-  @Override
-  public double initNoiseSigma() {
-    return 1.0;
-  }
-
-  private void requireTimesteps() {
-    if (timesteps == null) {
-      throw new IllegalStateException(CLASS_NAME + ": call setTimesteps(numInferenceSteps) before using the"
-          + " schedule");
-    }
-  }
-
-  private int indexForTimestep(double t) {
-    // diffusers: a timestep not in the schedule steps from the last index
-    int i = SchedulerMath.indexForTimestep(timesteps, t);
-    return i >= 0 ? i : timesteps.length - 1;
-  }
-
   /** Step 1: the model output in the solver's parameterisation (x0 for ++, epsilon otherwise). */
   private float[] convertModelOutput(float[] out, float[] x) {
-    float[] m = out;
-    float[] as = MultistepMath.alphaSigma(sigmas[stepIndex], flowSigmas);
-    float alphaT = as[0];
-    float sigmaT = as[1];
-    int n = x.length;
-    float[] r = new float[n];
     if (algorithmType.endsWith("++")) {
-      switch (predictionType) {
-        case "epsilon" -> {
-          for (int i = 0; i < n; i++) {
-            r[i] = (x[i] - sigmaT * m[i]) / alphaT;
-          }
-        }
-        case "sample" -> System.arraycopy(m, 0, r, 0, n);
-        case "v_prediction" -> {
-          for (int i = 0; i < n; i++) {
-            r[i] = alphaT * x[i] - sigmaT * m[i];
-          }
-        }
-        default -> {
-          float sg = sigmas[stepIndex];
-          for (int i = 0; i < n; i++) {
-            r[i] = x[i] - sg * m[i];
-          }
-        }
-      }
+      float[] r = dataPrediction(predictionType, out, x);
       if (thresholding) {
         SchedulerMath.threshold(r, batch, thresholdRatio, sampleMaxValue);
       }
       return r;
     }
-    switch (predictionType) {
-      case "epsilon" -> System.arraycopy(m, 0, r, 0, n);
-      case "sample" -> {
-        for (int i = 0; i < n; i++) {
-          r[i] = (x[i] - alphaT * m[i]) / sigmaT;
-        }
-      }
-      default -> {
-        for (int i = 0; i < n; i++) {
-          r[i] = alphaT * m[i] + sigmaT * x[i];
-        }
-      }
-    }
+    float[] r = noisePrediction(predictionType, out, x);
     if (thresholding) {
+      float[] as = MultistepMath.alphaSigma(sigmas[stepIndex], flowSigmas);
+      float alphaT = as[0];
+      float sigmaT = as[1];
+      int n = x.length;
       float[] x0 = new float[n];
       for (int i = 0; i < n; i++) {
         x0[i] = (x[i] - sigmaT * r[i]) / alphaT;
@@ -340,6 +259,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
     return r;
   }
 
+
   @Override
   public FloatTensor step(FloatTensor modelOutput, double timestep, FloatTensor sample, StepContext context) {
     requireTimesteps();
@@ -349,19 +269,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
       FloatTensor cut = firstChannels(modelOutput, 3);
       mo = cut.data();
     }
-    if (mo.length != sample.size()) {
-      throw new IllegalArgumentException(CLASS_NAME + ": model output " + modelOutput + " does not match sample "
-          + sample);
-    }
-    if (stepIndex == null) {
-      stepIndex = beginIndex == null ? indexForTimestep(timestep) : beginIndex;
-    }
-    if (stepIndex >= timesteps.length) {
-      throw new IllegalArgumentException(CLASS_NAME + ": step " + (stepIndex + 1) + " is past the "
-          + timesteps.length + " timesteps of the run (diffusers fails here too: when the first timestep is"
-          + " repeated, as with Karras sigmas on a zero-SNR schedule, it starts at the second copy);"
-          + " use fewer steps or another sigma schedule, or call setTimesteps again for a new run");
-    }
+    beginStep(modelOutput, mo.length, sample, timestep);
     batch = sample.rank() > 0 && sample.dim(0) > 0 ? sample.dim(0) : 1;
     // 1. lower the order at the end of short runs (and always for the last step to a zero sigma)
     int len = timesteps.length;
@@ -605,27 +513,6 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
       r[i] = v;
     }
     return r;
-  }
-
-  @Override
-  public FloatTensor addNoise(FloatTensor original, FloatTensor noise, double timestep) {
-    requireTimesteps();
-    int idx;
-    if (beginIndex == null) {
-      idx = indexForTimestep(timestep);
-    } else if (stepIndex != null) {
-      idx = stepIndex;
-    } else {
-      idx = beginIndex;
-    }
-    float[] as = MultistepMath.alphaSigma(sigmas[idx], flowSigmas);
-    float[] o = original.data();
-    float[] z = noise.data();
-    float[] r = new float[o.length];
-    for (int i = 0; i < o.length; i++) {
-      r[i] = as[0] * o[i] + as[1] * z[i];
-    }
-    return FloatTensor.of(r, original.shape().clone());
   }
 
   @Override

@@ -29,7 +29,7 @@ import java.util.Set;
  *
  * <p>One instance holds the history of one run; not thread-safe.
  */
-public final class UniPcMultistepScheduler implements Scheduler {
+public final class UniPcMultistepScheduler extends MultistepSolverScheduler {
 
   /** diffusers' class name. */
   public static final String CLASS_NAME = "UniPCMultistepScheduler";
@@ -58,14 +58,10 @@ public final class UniPcMultistepScheduler implements Scheduler {
   private final Double shiftTerminal;
   private final float[] alphasCumprod;
 
-  private double[] timesteps;
-  private float[] sigmas;
   private float[][] modelOutputs;
   private int lowerOrderNums;
   private int thisOrder;
   private float[] lastSample;
-  private Integer stepIndex;
-  private Integer beginIndex;
   private int batch = 1;
 
   /**
@@ -75,6 +71,7 @@ public final class UniPcMultistepScheduler implements Scheduler {
    * @throws IllegalArgumentException for configurations diffusers refuses, naming the key
    */
   public UniPcMultistepScheduler(SchedulerConfig given) {
+    super(CLASS_NAME);
     SchedulerConfig source = given == null ? SchedulerConfig.of(CLASS_NAME, Map.of()) : given;
     Object solver = source.get("solver_type");
     if ("midpoint".equals(solver) || "heun".equals(solver) || "logrho".equals(solver)) {
@@ -82,20 +79,13 @@ public final class UniPcMultistepScheduler implements Scheduler {
       source = source.with("solver_type", "bh2");
     }
     ConfigReader r = new ConfigReader(source, CLASS_NAME);
-    this.numTrain = r.integer("num_train_timesteps", 1000);
-    double betaStart = r.number("beta_start", 0.0001);
-    double betaEnd = r.number("beta_end", 0.02);
-    String schedule = r.choice("beta_schedule", "linear", "linear", "scaled_linear", "squaredcos_cap_v2");
-    double[] trained = r.numbers("trained_betas");
-    this.solverOrder = r.integer("solver_order", 2);
-    if (solverOrder < 1) {
-      throw r.bad("solver_order", solverOrder, "1, 2 or 3");
-    }
-    this.predictionType = r.choice("prediction_type", "epsilon", "epsilon", "sample", "v_prediction",
-        "flow_prediction");
-    this.thresholding = r.bool("thresholding", false);
-    this.thresholdRatio = r.number("dynamic_thresholding_ratio", 0.995);
-    this.sampleMaxValue = r.number("sample_max_value", 1.0);
+    SolverKeys keys = SolverKeys.read(r);
+    this.numTrain = keys.numTrain();
+    this.solverOrder = keys.solverOrder();
+    this.predictionType = keys.predictionType();
+    this.thresholding = keys.thresholding();
+    this.thresholdRatio = keys.thresholdRatio();
+    this.sampleMaxValue = keys.sampleMaxValue();
     this.predictX0 = r.bool("predict_x0", true);
     this.bh1 = "bh1".equals(r.choice("solver_type", "bh2", "bh1", "bh2"));
     this.lowerOrderFinal = r.bool("lower_order_final", true);
@@ -141,14 +131,16 @@ public final class UniPcMultistepScheduler implements Scheduler {
       throw refuse("use_dynamic_shifting = true needs a per-run mu that setTimesteps does not take; set it to"
           + " false and choose flow_shift instead");
     }
-    this.alphasCumprod = SchedulerMath.alphasCumprod(schedule, numTrain, betaStart, betaEnd, trained, zeroSnr);
-    if (zeroSnr) {
-      alphasCumprod[alphasCumprod.length - 1] = 0x1p-24f;
-    }
+    this.alphasCumprod = keys.alphasCumprod(zeroSnr);
   }
 
   private static IllegalArgumentException refuse(String message) {
     return new IllegalArgumentException(CLASS_NAME + ": " + message);
+  }
+
+  @Override
+  boolean flowSigmas() {
+    return flowSigmas;
   }
 
   @Override
@@ -163,10 +155,7 @@ public final class UniPcMultistepScheduler implements Scheduler {
 
   @Override
   public void setTimesteps(int numInferenceSteps) {
-    if (numInferenceSteps < 1) {
-      throw new IllegalArgumentException(CLASS_NAME + ": num_inference_steps = " + numInferenceSteps
-          + " must be at least 1");
-    }
+    checkSteps(numInferenceSteps);
     int n = numInferenceSteps;
     double[] ts = MultistepMath.spacedTimesteps(spacing, numTrain, numTrain, n, stepsOffset);
     double[] sig;
@@ -231,115 +220,29 @@ public final class UniPcMultistepScheduler implements Scheduler {
       out[i] = (float) sig[i];
     }
     out[sig.length] = (float) sigmaLast;
-    this.sigmas = out;
-    this.timesteps = ts;
+    setRun(ts, out);
     this.modelOutputs = new float[solverOrder][];
     this.lowerOrderNums = 0;
     this.thisOrder = 0;
     this.lastSample = null;
-    this.stepIndex = null;
-    this.beginIndex = null;
-  }
-
-  @Override
-  public double[] timesteps() {
-    requireTimesteps();
-    return timesteps.clone();
-  }
-
-  /** The sigmas of the run (one more than timesteps), as diffusers' {@code sigmas}. */
-  public float[] sigmas() {
-    requireTimesteps();
-    return sigmas.clone();
-  }
-
-  @Override
-  public void setBeginIndex(int index) {
-    this.beginIndex = index;
-  }
-
-  @Override
-  public double initNoiseSigma() {
-    return 1.0;
-  }
-
-  private void requireTimesteps() {
-    if (timesteps == null) {
-      throw new IllegalStateException(CLASS_NAME + ": call setTimesteps(numInferenceSteps) before using the"
-          + " schedule");
-    }
-  }
-
-  private int indexForTimestep(double t) {
-    // diffusers: a timestep not in the schedule steps from the last index
-    int i = SchedulerMath.indexForTimestep(timesteps, t);
-    return i >= 0 ? i : timesteps.length - 1;
   }
 
   /** The model output as the data prediction x0 (predict_x0) or the noise prediction epsilon. */
   private float[] convertModelOutput(float[] m, float[] x) {
-    float sigma = sigmas[stepIndex];
-    float[] as = MultistepMath.alphaSigma(sigma, flowSigmas);
-    float alphaT = as[0];
-    float sigmaT = as[1];
-    int n = x.length;
-    float[] r = new float[n];
     if (predictX0) {
-      switch (predictionType) {
-        case "epsilon" -> {
-          for (int i = 0; i < n; i++) {
-            r[i] = (x[i] - sigmaT * m[i]) / alphaT;
-          }
-        }
-        case "sample" -> System.arraycopy(m, 0, r, 0, n);
-        case "v_prediction" -> {
-          for (int i = 0; i < n; i++) {
-            r[i] = alphaT * x[i] - sigmaT * m[i];
-          }
-        }
-        default -> {
-          for (int i = 0; i < n; i++) {
-            r[i] = x[i] - sigma * m[i];
-          }
-        }
-      }
+      float[] r = dataPrediction(predictionType, m, x);
       if (thresholding) {
         SchedulerMath.threshold(r, batch, thresholdRatio, sampleMaxValue);
       }
       return r;
     }
-    switch (predictionType) {
-      case "epsilon" -> System.arraycopy(m, 0, r, 0, n);
-      case "sample" -> {
-        for (int i = 0; i < n; i++) {
-          r[i] = (x[i] - alphaT * m[i]) / sigmaT;
-        }
-      }
-      default -> {
-        for (int i = 0; i < n; i++) {
-          r[i] = alphaT * m[i] + sigmaT * x[i];
-        }
-      }
-    }
-    return r;
+    return noisePrediction(predictionType, m, x);
   }
+
 
   @Override
   public FloatTensor step(FloatTensor modelOutput, double timestep, FloatTensor sample, StepContext context) {
-    requireTimesteps();
-    if (modelOutput.size() != sample.size()) {
-      throw new IllegalArgumentException(CLASS_NAME + ": model output " + modelOutput + " does not match sample "
-          + sample);
-    }
-    if (stepIndex == null) {
-      stepIndex = beginIndex == null ? indexForTimestep(timestep) : beginIndex;
-    }
-    if (stepIndex >= timesteps.length) {
-      throw new IllegalArgumentException(CLASS_NAME + ": step " + (stepIndex + 1) + " is past the "
-          + timesteps.length + " timesteps of the run (diffusers fails here too: when the first timestep is"
-          + " repeated, as with Karras sigmas on a zero-SNR schedule, it starts at the second copy);"
-          + " use fewer steps or another sigma schedule, or call setTimesteps again for a new run");
-    }
+    beginStep(modelOutput, modelOutput.size(), sample, timestep);
     batch = sample.rank() > 0 && sample.dim(0) > 0 ? sample.dim(0) : 1;
     // 1. UniC corrects the sample of the previous step with this model output (unless disabled)
     boolean useCorrector = stepIndex > 0 && !disableCorrector.contains(stepIndex - 1) && lastSample != null;
@@ -415,19 +318,7 @@ public final class UniPcMultistepScheduler implements Scheduler {
     float[] m0 = modelOutputs[solverOrder - 1];
     int n = x.length;
     float[] rks = new float[order - 1];
-    float[][] d1s = new float[order - 1][];
-    for (int i = 1; i < order; i++) {
-      int si = stepIndex - i;
-      float[] mi = modelOutputs[solverOrder - 1 - i];
-      float lambdaSi = MultistepMath.lambda(MultistepMath.alphaSigma(sigmas[si], flowSigmas));
-      float rk = (lambdaSi - lambdaS0) / h;
-      rks[i - 1] = rk;
-      float[] d = new float[n];
-      for (int j = 0; j < n; j++) {
-        d[j] = (mi[j] - m0[j]) / rk;
-      }
-      d1s[i - 1] = d;
-    }
+    float[][] d1s = differences(order, 0, lambdaS0, h, rks, n);
     Coefficients c = coefficients(h, rks, order);
     float[] rhos = null;
     if (order - 1 > 0) {
@@ -476,19 +367,7 @@ public final class UniPcMultistepScheduler implements Scheduler {
     float[] m0 = modelOutputs[solverOrder - 1];
     int n = thisSample.length;
     float[] rks = new float[order - 1];
-    float[][] d1s = new float[order - 1][];
-    for (int i = 1; i < order; i++) {
-      int si = stepIndex - (i + 1);
-      float[] mi = modelOutputs[solverOrder - 1 - i];
-      float lambdaSi = MultistepMath.lambda(MultistepMath.alphaSigma(sigmas[si], flowSigmas));
-      float rk = (lambdaSi - lambdaS0) / h;
-      rks[i - 1] = rk;
-      float[] d = new float[n];
-      for (int j = 0; j < n; j++) {
-        d[j] = (mi[j] - m0[j]) / rk;
-      }
-      d1s[i - 1] = d;
-    }
+    float[][] d1s = differences(order, 1, lambdaS0, h, rks, n);
     Coefficients c = coefficients(h, rks, order);
     float[] rhos = order == 1 ? new float[] {0.5f} : MultistepMath.solve(c.r(), c.b());
     float c0 = predictX0 ? sigmaT / s0[1] : alphaT / s0[0];
@@ -515,25 +394,27 @@ public final class UniPcMultistepScheduler implements Scheduler {
     return out;
   }
 
-  @Override
-  public FloatTensor addNoise(FloatTensor original, FloatTensor noise, double timestep) {
-    requireTimesteps();
-    int idx;
-    if (beginIndex == null) {
-      idx = indexForTimestep(timestep);
-    } else if (stepIndex != null) {
-      idx = stepIndex;
-    } else {
-      idx = beginIndex;
+  /**
+   * UniPC's {@code D1s}: {@code (m_i - m_0) / r_k} for the {@code order - 1} earlier model outputs,
+   * the k-th at step {@code stepIndex - (k + offset)} (offset 0 for the predictor, 1 for the
+   * corrector); fills {@code rks} with the {@code r_k = (lambda_k - lambda_s0) / h}.
+   */
+  private float[][] differences(int order, int offset, float lambdaS0, float h, float[] rks, int n) {
+    float[] m0 = modelOutputs[solverOrder - 1];
+    float[][] d1s = new float[order - 1][];
+    for (int i = 1; i < order; i++) {
+      int si = stepIndex - (i + offset);
+      float[] mi = modelOutputs[solverOrder - 1 - i];
+      float lambdaSi = MultistepMath.lambda(MultistepMath.alphaSigma(sigmas[si], flowSigmas));
+      float rk = (lambdaSi - lambdaS0) / h;
+      rks[i - 1] = rk;
+      float[] d = new float[n];
+      for (int j = 0; j < n; j++) {
+        d[j] = (mi[j] - m0[j]) / rk;
+      }
+      d1s[i - 1] = d;
     }
-    float[] as = MultistepMath.alphaSigma(sigmas[idx], flowSigmas);
-    float[] o = original.data();
-    float[] z = noise.data();
-    float[] r = new float[o.length];
-    for (int i = 0; i < o.length; i++) {
-      r[i] = as[0] * o[i] + as[1] * z[i];
-    }
-    return FloatTensor.of(r, original.shape().clone());
+    return d1s;
   }
 
   @Override
