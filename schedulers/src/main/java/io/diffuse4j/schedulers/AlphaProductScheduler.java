@@ -11,12 +11,10 @@ import io.diffuse4j.schedulers.toolkit.ConfigReader;
  * type with clipping or dynamic thresholding, and {@code add_noise}. Each subclass reads its own keys
  * and writes its own {@code step}. Not thread-safe: one instance per run.
  */
-abstract class AlphaProductScheduler implements Scheduler {
+abstract class AlphaProductScheduler extends ConfiguredScheduler {
 
   /** The config as the scheduler uses it (set by the subclass constructor once all keys are read). */
-  protected SchedulerConfig config;
   protected final String className;
-  protected final int numTrain;
   protected final float[] alphasCumprod;
   protected final boolean clipSample;
   protected final double clipSampleRange;
@@ -54,16 +52,6 @@ abstract class AlphaProductScheduler implements Scheduler {
       throw r.bad("num_train_timesteps", numTrain, "a positive integer");
     }
     alphasCumprod = SchedulerMath.alphasCumprod(schedule, numTrain, betaStart, betaEnd, trained, zeroSnr);
-  }
-
-  @Override
-  public SchedulerConfig config() {
-    return config;
-  }
-
-  @Override
-  public int numTrainTimesteps() {
-    return numTrain;
   }
 
   @Override

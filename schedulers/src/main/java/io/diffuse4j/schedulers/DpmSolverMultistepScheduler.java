@@ -30,8 +30,6 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
   /** diffusers' class name. */
   public static final String CLASS_NAME = "DPMSolverMultistepScheduler";
 
-  private final SchedulerConfig config;
-  private final int numTrain;
   private final int solverOrder;
   private final String predictionType;
   private final boolean thresholding;
@@ -132,16 +130,6 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
   @Override
   boolean flowSigmas() {
     return flowSigmas;
-  }
-
-  @Override
-  public SchedulerConfig config() {
-    return config;
-  }
-
-  @Override
-  public int numTrainTimesteps() {
-    return numTrain;
   }
 
   @Override

@@ -24,15 +24,13 @@ import java.util.Map;
  *
  * <p>One instance holds the state of one run; not thread-safe.
  */
-public final class LcmScheduler implements StrengthAwareTimesteps {
+public final class LcmScheduler extends ConfiguredScheduler implements StrengthAwareTimesteps {
 
   /** diffusers' class name. */
   public static final String CLASS_NAME = "LCMScheduler";
 
   private static final float SIGMA_DATA = 0.5f;
 
-  private final SchedulerConfig config;
-  private final int numTrain;
   private final int originalInferenceSteps;
   private final boolean clipSample;
   private final double clipSampleRange;
@@ -81,16 +79,6 @@ public final class LcmScheduler implements StrengthAwareTimesteps {
     this.config = r.effectiveConfig();
     this.alphasCumprod = SchedulerMath.alphasCumprod(schedule, numTrain, betaStart, betaEnd, trained, zeroSnr);
     this.finalAlphaCumprod = setAlphaToOne ? 1f : alphasCumprod[0];
-  }
-
-  @Override
-  public SchedulerConfig config() {
-    return config;
-  }
-
-  @Override
-  public int numTrainTimesteps() {
-    return numTrain;
   }
 
   @Override

@@ -12,7 +12,7 @@ import io.diffuse4j.schedulers.toolkit.ConfigReader;
  * prediction x0 or the noise prediction. Each subclass reads its own keys, sets the run with
  * {@link #setRun} and writes its own {@code step}. Not thread-safe: one instance per run.
  */
-abstract class MultistepSolverScheduler implements Scheduler {
+abstract class MultistepSolverScheduler extends ConfiguredScheduler {
 
   private final String className;
   /** The run's timesteps (null before {@code setTimesteps}). */

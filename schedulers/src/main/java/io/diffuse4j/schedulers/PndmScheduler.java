@@ -26,15 +26,13 @@ import java.util.List;
  *
  * <p>Not thread-safe: one instance per run.
  */
-public final class PndmScheduler implements Scheduler {
+public final class PndmScheduler extends ConfiguredScheduler {
 
   /** The diffusers class name. */
   public static final String CLASS_NAME = "PNDMScheduler";
 
   private static final int PNDM_ORDER = 4;
 
-  private final SchedulerConfig config;
-  private final int numTrain;
   private final float[] alphasCumprod;
   private final float finalAlphaCumprod;
   private final boolean skipPrk;
@@ -69,16 +67,6 @@ public final class PndmScheduler implements Scheduler {
     config = r.effectiveConfig();
     alphasCumprod = SchedulerMath.alphasCumprod(schedule, numTrain, betaStart, betaEnd, trained, false);
     finalAlphaCumprod = setAlphaToOne ? 1f : alphasCumprod[0];
-  }
-
-  @Override
-  public SchedulerConfig config() {
-    return config;
-  }
-
-  @Override
-  public int numTrainTimesteps() {
-    return numTrain;
   }
 
   @Override

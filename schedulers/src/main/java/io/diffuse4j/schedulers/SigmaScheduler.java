@@ -14,12 +14,10 @@ import io.diffuse4j.schedulers.toolkit.ConfigReader;
  * {@code set_begin_index}, {@code init_noise_sigma} and {@code add_noise}
  * ({@code x0 + noise * sigma}). Not thread-safe: one instance per run.
  */
-abstract class SigmaScheduler implements Scheduler {
+abstract class SigmaScheduler extends ConfiguredScheduler {
 
   /** The diffusers class name. */
   final String className;
-  SchedulerConfig config;
-  int numTrain;
   float[] alphasCumprod;
   String spacing;
   int stepsOffset;
@@ -62,16 +60,6 @@ abstract class SigmaScheduler implements Scheduler {
 
   IllegalArgumentException refuse(String message) {
     return new IllegalArgumentException(className + ": " + message);
-  }
-
-  @Override
-  public SchedulerConfig config() {
-    return config;
-  }
-
-  @Override
-  public int numTrainTimesteps() {
-    return numTrain;
   }
 
   void checkSteps(int steps) {

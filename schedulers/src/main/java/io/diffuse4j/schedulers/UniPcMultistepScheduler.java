@@ -34,8 +34,6 @@ public final class UniPcMultistepScheduler extends MultistepSolverScheduler {
   /** diffusers' class name. */
   public static final String CLASS_NAME = "UniPCMultistepScheduler";
 
-  private final SchedulerConfig config;
-  private final int numTrain;
   private final int solverOrder;
   private final String predictionType;
   private final boolean thresholding;
@@ -141,16 +139,6 @@ public final class UniPcMultistepScheduler extends MultistepSolverScheduler {
   @Override
   boolean flowSigmas() {
     return flowSigmas;
-  }
-
-  @Override
-  public SchedulerConfig config() {
-    return config;
-  }
-
-  @Override
-  public int numTrainTimesteps() {
-    return numTrain;
   }
 
   @Override
