@@ -3,7 +3,7 @@ package io.diffuse4j.onnx;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.diffuse4j.api.pipeline.DiffusionException;
+import io.diffuse4j.api.pipeline.InvalidModelException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,12 +28,25 @@ public final class ModelConfigs {
     return MAPPER;
   }
 
-  /** Reads a JSON file, or fails naming the file and the parse error. */
+  /** Largest model JSON file read ({@code config.json} and {@code model_index.json} are a few KB). */
+  public static final long MAX_FILE_BYTES = 16L << 20;
+
+  /**
+   * Reads a JSON file (UTF-8, at most {@link #MAX_FILE_BYTES}, nesting limited by Jackson's
+   * defaults), or fails naming the file and the parse error.
+   *
+   * @throws InvalidModelException naming the file
+   */
   public static JsonNode read(Path file) {
     try {
+      long size = Files.size(file);
+      if (size > MAX_FILE_BYTES) {
+        throw new InvalidModelException(file, file + " is " + size + " bytes; a model config file is at most "
+            + MAX_FILE_BYTES + " bytes (real ones are a few KB). Fix or restore the file.");
+      }
       return MAPPER.readTree(file.toFile());
     } catch (IOException e) {
-      throw new DiffusionException("Could not read " + file + ": " + OnnxModel.firstLine(e.getMessage())
+      throw new InvalidModelException(file, "Could not read " + file + ": " + OnnxModel.firstLine(e.getMessage())
           + ". Fix or restore the file.", e);
     }
   }

@@ -29,10 +29,20 @@ public final class SchedulerConfigJson {
 
   private SchedulerConfigJson() {}
 
-  /** Parses a {@code scheduler_config.json} file. */
+  /** Largest {@code scheduler_config.json} read (real ones are about 1 KB; trained_betas about 25 KB). */
+  public static final long MAX_FILE_BYTES = 4L << 20;
+
+  /** Parses a {@code scheduler_config.json} file (at most {@link #MAX_FILE_BYTES}, UTF-8). */
   public static SchedulerConfig parse(Path file) {
     try {
+      long size = Files.size(file);
+      if (size > MAX_FILE_BYTES) {
+        throw new IllegalArgumentException(size + " bytes; a scheduler_config.json is at most " + MAX_FILE_BYTES
+            + " bytes (real ones are about 1 KB)");
+      }
       return parse(Files.readString(file));
+    } catch (java.nio.charset.MalformedInputException e) {
+      throw new IllegalArgumentException("Scheduler config " + file + " is not valid UTF-8 JSON", e);
     } catch (IOException e) {
       throw new IllegalArgumentException("Could not read scheduler config " + file + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {

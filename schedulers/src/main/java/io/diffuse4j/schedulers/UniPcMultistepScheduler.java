@@ -195,7 +195,9 @@ public final class UniPcMultistepScheduler extends MultistepSolverScheduler {
       float[] all = MultistepMath.trainingSigmas(alphasCumprod);
       sig = new double[ts.length];
       for (int i = 0; i < ts.length; i++) {
-        sig[i] = all[(int) ts[i]];
+        // np.interp(timesteps, arange(len(sigmas)), sigmas): exact at integer timesteps, clamped at the ends
+        // ("leading" spacing with steps_offset gives num_train_timesteps itself for ~num_train_timesteps steps)
+        sig[i] = all[Math.max(0, Math.min(all.length - 1, (int) ts[i]))];
       }
       float a0 = alphasCumprod[0];
       sigmaLast = sigmaMin ? MultistepMath.sqrtf((1f - a0) / a0) : 0;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.diffuse4j.api.model.VaeDecoder;
 import io.diffuse4j.api.model.VaeEncoder;
 import io.diffuse4j.api.model.VaeLoader;
+import io.diffuse4j.api.pipeline.InvalidModelException;
 import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.onnx.ModelConfigs;
 import io.diffuse4j.onnx.OnnxModel;
@@ -53,9 +54,14 @@ public final class OnnxVaeLoader implements VaeLoader {
     OnnxModel model = sessions.open(modelDir.resolve("vae_decoder").resolve("model.onnx"), "vae_decoder");
     try {
       int channels = latentChannels(model, config);
-      int factor = config.map(c -> c.path("block_out_channels")).filter(JsonNode::isArray)
-          .map(a -> 1 << Math.max(0, a.size() - 1))
-          .orElseGet(() -> probeScale(model, channels));
+      Optional<JsonNode> blocks = config.map(c -> c.path("block_out_channels")).filter(JsonNode::isArray);
+      if (blocks.isPresent() && (blocks.get().size() < 1 || blocks.get().size() > 8)) {
+        Path file = modelDir.resolve("vae_decoder").resolve("config.json");
+        throw new InvalidModelException(file, file + ": \"block_out_channels\" has " + blocks.get().size()
+            + " entries; a VAE has 1 to 8 blocks (the image is 2^(entries - 1) times the latents; Stable Diffusion's"
+            + " VAE has 4). Fix or restore the file.");
+      }
+      int factor = blocks.map(a -> 1 << (a.size() - 1)).orElseGet(() -> probeScale(model, channels));
       return new OnnxVaeDecoder(model, factor, scaling, channels);
     } catch (RuntimeException e) {
       model.close();

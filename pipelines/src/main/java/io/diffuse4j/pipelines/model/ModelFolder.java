@@ -85,10 +85,23 @@ public record ModelFolder(Path dir, String pipelineClass, JsonNode index, JsonNo
     return n == null ? dir.toString() : n.toString();
   }
 
-  /** A number from {@code diffuse4j.json}. */
+  /**
+   * A number from {@code diffuse4j.json}.
+   *
+   * @throws InvalidModelException when it is NaN or infinite (guidance NaN would silently turn guidance off)
+   */
   public Optional<Double> defaultNumber(String key) {
     JsonNode n = defaults.path(key);
-    return n.isNumber() ? Optional.of(n.asDouble()) : Optional.empty();
+    if (!n.isNumber()) {
+      return Optional.empty();
+    }
+    double v = n.asDouble();
+    if (!Double.isFinite(v)) {
+      Path file = dir.resolve("diffuse4j.json");
+      throw new InvalidModelException(file, file + ": \"" + key + "\" is " + v + "; defaults must be finite numbers."
+          + " Fix the value or remove the key.");
+    }
+    return Optional.of(v);
   }
 
   /** Whether the tokenizer's vocabulary is closed (words outside it are warned about). */

@@ -31,6 +31,7 @@ public final class LoadedPlugins implements AutoCloseable {
   private final List<Module> modules;
   private final List<PluginProblem> problems;
   private final List<PluginClassLoader> classLoaders;
+  private final ThreadGroup threads;
   private boolean closed;
 
   LoadedPlugins(
@@ -38,17 +39,19 @@ public final class LoadedPlugins implements AutoCloseable {
       List<SchedulerProvider> schedulerProviders,
       List<Module> modules,
       List<PluginProblem> problems,
-      List<PluginClassLoader> classLoaders) {
+      List<PluginClassLoader> classLoaders,
+      ThreadGroup threads) {
     this.plugins = List.copyOf(plugins);
     this.schedulerProviders = List.copyOf(schedulerProviders);
     this.modules = List.copyOf(modules);
     this.problems = List.copyOf(problems);
     this.classLoaders = List.copyOf(classLoaders);
+    this.threads = threads;
   }
 
   /** No plugins, no problems: what an application without {@code --plugins} installs. */
   public static LoadedPlugins empty() {
-    return new LoadedPlugins(List.of(), List.of(), List.of(), List.of(), List.of());
+    return new LoadedPlugins(List.of(), List.of(), List.of(), List.of(), List.of(), null);
   }
 
   /** The accepted plugins, in load order (jar file name, then service-file order). */
@@ -56,9 +59,53 @@ public final class LoadedPlugins implements AutoCloseable {
     return plugins;
   }
 
-  /** The accepted scheduler providers of all plugins, in load order; names are unique. */
+  /**
+   * The accepted scheduler providers of all plugins, in load order; names are unique. Each is the
+   * plugin's provider as bound: metadata read once, {@code create()} guarded against {@code null}
+   * and {@code Error}s (see {@link PluginLoader}).
+   */
   public List<SchedulerProvider> schedulerProviders() {
     return schedulerProviders;
+  }
+
+  /** The plugins' own provider objects (unwrapped), in the order of {@link #schedulerProviders()}. */
+  List<SchedulerProvider> rawSchedulerProviders() {
+    return schedulerProviders.stream()
+        .map(p -> p instanceof ContainedSchedulerProvider c ? c.delegate() : p).toList();
+  }
+
+  /**
+   * Live threads started by plugin code: those of the plugins' thread group (started while
+   * loading) and those whose context class loader is a plugin's. Empty after {@link #close()}
+   * once they have honoured the interrupt.
+   */
+  public List<Thread> pluginThreads() {
+    List<Thread> out = new ArrayList<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      ClassLoader context = contextLoader(t);
+      boolean ours = context instanceof PluginClassLoader && classLoaders.contains(context);
+      if (t.isAlive() && t != Thread.currentThread() && (inGroup(t) || ours)) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  private boolean inGroup(Thread t) {
+    for (ThreadGroup g = t.getThreadGroup(); g != null && threads != null; g = g.getParent()) {
+      if (g == threads) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static ClassLoader contextLoader(Thread t) {
+    try {
+      return t.getContextClassLoader();
+    } catch (SecurityException e) {
+      return null;
+    }
   }
 
   /** The names of {@link #schedulerProviders()}. */
@@ -108,7 +155,11 @@ public final class LoadedPlugins implements AutoCloseable {
   }
 
   /**
-   * Closes the plugins' class loaders (in reverse order of opening); a second call does nothing.
+   * Interrupts the threads plugin code started ({@link #pluginThreads()}: Java cannot stop a
+   * thread that ignores interrupts, but those started while loading are daemon threads and never
+   * keep the JVM alive), then closes the plugins' class loaders (in reverse order of opening); a
+   * second call does nothing. Nothing here holds the loaders afterwards (no static cache), so they
+   * are collected once the pipeline and the schedulers made from them are.
    * Classes already loaded keep working, but plugin code that loads a new class afterwards fails.
    *
    * @throws PluginLoadException when a jar could not be closed (after trying all of them)
@@ -120,6 +171,9 @@ public final class LoadedPlugins implements AutoCloseable {
         return;
       }
       closed = true;
+    }
+    for (Thread t : pluginThreads()) {
+      t.interrupt();
     }
     List<String> failures = new ArrayList<>();
     IOException first = null;

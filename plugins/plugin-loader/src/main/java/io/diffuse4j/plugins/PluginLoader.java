@@ -15,6 +15,7 @@ import java.net.MalformedURLException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -54,6 +55,16 @@ import java.util.stream.Stream;
  * or already taken, is skipped alone. Built-in schedulers win a name clash; between plugins the jar
  * whose file name sorts first wins. Files not ending in {@code .jar} and sub-folders are ignored.
  *
+ * <p><b>Trust model.</b> A plugin is code that runs with the host's full rights: the same process,
+ * the same files, the same network, {@code System.exit} included (Java 17 offers no supported way
+ * to refuse it). Load only jars you would put on your class path. What this loader does guarantee
+ * is containment of <em>faults</em>: each jar loads on its own daemon thread with a time limit
+ * ({@link #withTimeLimit}); anything a plugin's code throws ({@code Error}s included) or returns
+ * wrongly ({@code null}s, oversized or invalid names) disqualifies only that plugin or provider;
+ * threads it starts while loading are daemon threads of a group that {@link LoadedPlugins#close()}
+ * interrupts; scheduler providers are wrapped so a {@code null} or an {@code Error} from
+ * {@code create()} becomes an exception naming the jar. See {@code docs/plugins.md}.
+ *
  * <p>Instances are immutable and thread-safe; each {@link #loadFrom} call opens new class loaders
  * that the returned {@link LoadedPlugins} owns.
  */
@@ -63,13 +74,21 @@ public final class PluginLoader {
   private static final String SCHEDULER_SERVICE = "META-INF/services/" + SchedulerProvider.class.getName();
   private static final Pattern PROVIDER_IN_MESSAGE = Pattern.compile("Provider (\\S+)");
   private static final int MAX_SERVICES_PER_JAR = 10_000;
+  /** Longest scheduler or plugin name accepted (names are typed by users). */
+  static final int MAX_NAME = 64;
+  /** Longest description or diffusers class name kept; longer ones are cut. */
+  static final int MAX_TEXT = 500;
+  /** Default time one jar may take to load (its static initialisers, constructors and metadata). */
+  public static final Duration DEFAULT_TIME_LIMIT = Duration.ofSeconds(10);
 
   private final ClassLoader parent;
   private final Map<String, String> reservedNames;
+  private final Duration timeLimit;
 
-  private PluginLoader(ClassLoader parent, Map<String, String> reservedNames) {
+  private PluginLoader(ClassLoader parent, Map<String, String> reservedNames, Duration timeLimit) {
     this.parent = Objects.requireNonNull(parent, "parent");
     this.reservedNames = reservedNames == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(reservedNames));
+    this.timeLimit = Objects.requireNonNull(timeLimit, "timeLimit");
   }
 
   /**
@@ -96,7 +115,20 @@ public final class PluginLoader {
    * are those {@code parent} lists as {@link SchedulerProvider} services.
    */
   public static PluginLoader withParent(ClassLoader parent) {
-    return new PluginLoader(parent, null);
+    return new PluginLoader(parent, null, DEFAULT_TIME_LIMIT);
+  }
+
+  /**
+   * A copy that gives each jar at most {@code limit} to load (default {@link #DEFAULT_TIME_LIMIT}).
+   * A jar that takes longer (a constructor or static initialiser that never returns) is reported as
+   * {@link Kind#TIMED_OUT} and skipped; its loading thread is interrupted and left behind as a
+   * daemon thread (Java cannot stop it), the other jars still load.
+   */
+  public PluginLoader withTimeLimit(Duration limit) {
+    if (limit.isNegative() || limit.isZero()) {
+      throw new IllegalArgumentException("plugin time limit must be positive, got " + limit);
+    }
+    return new PluginLoader(parent, reservedNames, limit);
   }
 
   /**
@@ -105,7 +137,7 @@ public final class PluginLoader {
    * {@link ServiceLoader}. For embedders that register their built-in schedulers another way.
    */
   public PluginLoader withBuiltInSchedulers(Map<String, String> builtIns) {
-    return new PluginLoader(parent, Objects.requireNonNull(builtIns, "builtIns"));
+    return new PluginLoader(parent, Objects.requireNonNull(builtIns, "builtIns"), timeLimit);
   }
 
   /**
@@ -142,10 +174,10 @@ public final class PluginLoader {
    * that does not exist or is not a file is reported as an {@link Kind#UNREADABLE_JAR} problem.
    */
   public LoadedPlugins loadJars(List<Path> jars) {
-    Load load = new Load(builtInSchedulers());
+    Load load = new Load(builtInSchedulers(), new ThreadGroup("diffuse4j-plugins"));
     try {
       for (Path jar : jars) {
-        load.jar(jar);
+        load.jarWithin(jar, timeLimit);
       }
     } catch (RuntimeException | Error e) {
       load.closeAll(e);
@@ -197,9 +229,71 @@ public final class PluginLoader {
     private final List<Module> pluginModules = new ArrayList<>();
     private final List<PluginProblem> problems = new ArrayList<>();
     private final List<PluginClassLoader> loaders = new ArrayList<>();
+    private final ThreadGroup threads;
+    /** The loader of the jar being read (closed when the jar times out). */
+    private volatile PluginClassLoader current;
 
-    Load(Map<String, String> builtIns) {
+    Load(Map<String, String> builtIns, ThreadGroup threads) {
       this.nameOwners = new LinkedHashMap<>(builtIns);
+      this.threads = threads;
+    }
+
+    /**
+     * Loads one jar on a daemon thread of the plugins' thread group (so threads its code starts
+     * are daemons of that group, released on close), waiting at most {@code limit}. The jar's
+     * results are merged only when it finished in time.
+     */
+    void jarWithin(Path jar, Duration limit) {
+      Load one = new Load(nameOwners, threads);
+      Throwable[] escaped = new Throwable[1];
+      Thread t = new Thread(threads, () -> {
+        try {
+          one.jar(jar);
+        } catch (Throwable e) { // contained: whatever the plugin's code throws is its problem only
+          escaped[0] = e;
+        }
+      }, "diffuse4j-plugin-load " + jar.getFileName());
+      t.setDaemon(true);
+      t.start();
+      boolean done;
+      try {
+        t.join(limit.toMillis());
+        done = !t.isAlive();
+      } catch (InterruptedException e) {
+        t.interrupt();
+        one.closeCurrent();
+        Thread.currentThread().interrupt();
+        throw new PluginLoadException("Interrupted while loading plugin jar " + jar, e);
+      }
+      if (!done) {
+        t.interrupt();
+        one.closeCurrent();
+        problems.add(new PluginProblem(jar, Kind.TIMED_OUT, "", jar + " did not finish loading within " + limit.toMillis()
+            + " ms (a static initialiser, constructor or name() that does not return). Skipped; the other plugins"
+            + " load. Its thread '" + t.getName() + "' was interrupted and is left as a daemon thread."));
+        return;
+      }
+      if (escaped[0] != null) {
+        rethrowIfFatal(escaped[0]);
+        one.closeAll(escaped[0]);
+        one.closeCurrent();
+        problems.add(new PluginProblem(jar, Kind.PROVIDER_FAILED, "", jar + ": loading failed: "
+            + describe(escaped[0]) + ". Skipped; fix the plugin or remove it."));
+        return;
+      }
+      nameOwners.putAll(one.nameOwners);
+      plugins.addAll(one.plugins);
+      schedulers.addAll(one.schedulers);
+      pluginModules.addAll(one.pluginModules);
+      problems.addAll(one.problems);
+      loaders.addAll(one.loaders);
+    }
+
+    void closeCurrent() {
+      PluginClassLoader l = current;
+      if (l != null) {
+        closeQuietly(l);
+      }
     }
 
     void jar(Path jar) {
@@ -220,6 +314,9 @@ public final class PluginLoader {
         problems.add(new PluginProblem(jar, Kind.UNREADABLE_JAR, "", jar + " cannot be opened: " + e + ". Skipped."));
         return;
       }
+      current = loader;
+      // threads the plugin starts inherit this loader as context loader: found and interrupted on close
+      Thread.currentThread().setContextClassLoader(loader);
       int before = schedulers.size() + pluginModules.size() + plugins.size();
       List<String> pluginProviderClasses = new ArrayList<>();
       if (services.plugins()) {
@@ -235,7 +332,7 @@ public final class PluginLoader {
         }, e -> problems.add(serviceFailure(jar, "scheduler provider", SCHEDULER_SERVICE, e)));
         if (!names.isEmpty()) {
           String fileName = jar.getFileName().toString();
-          plugins.add(new LoadedPlugin(jar, fileName, "schedulers " + String.join(", ", names), names));
+          plugins.add(new LoadedPlugin(jar, fileName, cut("schedulers " + String.join(", ", names)), names));
         }
       }
       if (schedulers.size() + pluginModules.size() + plugins.size() == before) {
@@ -253,12 +350,19 @@ public final class PluginLoader {
       Module module;
       try {
         name = Objects.requireNonNull(plugin.name(), "name() returned null");
-        description = Objects.requireNonNullElse(plugin.description(), name);
-        provided = Objects.requireNonNull(plugin.schedulers(), "schedulers() returned null");
+        description = cut(Objects.requireNonNullElse(plugin.description(), name));
+        provided = List.copyOf(Objects.requireNonNull(plugin.schedulers(), "schedulers() returned null").stream()
+            .limit(MAX_SERVICES_PER_JAR).map(p -> p == null ? NULL_PROVIDER : p).toList());
         module = Objects.requireNonNull(plugin.module(), "module() returned null");
-      } catch (RuntimeException | LinkageError e) {
+      } catch (Throwable e) { // Errors too: a plugin's failure is contained to that plugin
+        rethrowIfFatal(e);
         problems.add(new PluginProblem(jar, Kind.PROVIDER_FAILED, className, jar + ": plugin " + className
             + " failed: " + describe(e) + ". Skipped; the jar's other plugins are kept. Fix the plugin or remove it."));
+        return;
+      }
+      if (name.length() > MAX_NAME || name.isBlank()) {
+        problems.add(new PluginProblem(jar, Kind.INVALID_NAME, className, jar + ": plugin " + className
+            + " has the invalid name " + preview(name) + "; plugin names are 1 to " + MAX_NAME + " characters. Skipped."));
         return;
       }
       String moduleError = checkModule(module);
@@ -270,7 +374,7 @@ public final class PluginLoader {
       }
       List<String> names = new ArrayList<>();
       for (SchedulerProvider p : provided) {
-        if (p == null) {
+        if (p == NULL_PROVIDER) {
           problems.add(new PluginProblem(jar, Kind.PROVIDER_FAILED, name, jar + ": plugin '" + name
               + "' returned a null scheduler provider from schedulers(); ignored."));
           continue;
@@ -287,19 +391,23 @@ public final class PluginLoader {
       String name;
       try {
         name = provider.name();
-        provider.diffusersClassName();
+        Objects.requireNonNull(provider.diffusersClassName(), "diffusersClassName() returned null");
         provider.description();
-        provider.overrides();
-      } catch (RuntimeException | LinkageError e) {
+        Map<String, Object> overrides = provider.overrides();
+        if (overrides != null && overrides.size() > MAX_SERVICES_PER_JAR) {
+          throw new IllegalStateException("overrides() returned " + overrides.size() + " entries");
+        }
+      } catch (Throwable e) { // Errors too: contained to this provider
+        rethrowIfFatal(e);
         problems.add(new PluginProblem(jar, Kind.PROVIDER_FAILED, className, jar + ": scheduler provider "
             + className + " of " + owner + " failed: " + describe(e) + ". Skipped; fix it or remove it."));
         return;
       }
-      if (name == null || name.isBlank() || !name.equals(name.toLowerCase(Locale.ROOT))
-          || name.chars().anyMatch(Character::isWhitespace)) {
+      if (name == null || name.isBlank() || name.length() > MAX_NAME || !name.equals(name.toLowerCase(Locale.ROOT))
+          || name.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
         problems.add(new PluginProblem(jar, Kind.INVALID_NAME, className, jar + ": scheduler provider " + className
-            + " has the invalid name " + (name == null ? "null" : "'" + name + "'")
-            + "; names are lower case without spaces, e.g. 'kdpm2'. Skipped."));
+            + " has the invalid name " + preview(name)
+            + "; names are lower case without spaces, at most " + MAX_NAME + " characters, e.g. 'kdpm2'. Skipped."));
         return;
       }
       String owner0 = nameOwners.get(name);
@@ -312,7 +420,7 @@ public final class PluginLoader {
         return;
       }
       nameOwners.put(name, className + " in " + jar);
-      schedulers.add(provider);
+      schedulers.add(new ContainedSchedulerProvider(provider, jar));
       accepted.add(name);
     }
 
@@ -339,7 +447,7 @@ public final class PluginLoader {
         modules.add(SchedulersModule.forProviders(schedulers));
       }
       modules.addAll(pluginModules);
-      return new LoadedPlugins(plugins, schedulers, modules, problems, loaders);
+      return new LoadedPlugins(plugins, schedulers, modules, problems, loaders, threads);
     }
 
     void closeAll(Throwable failure) {
@@ -388,9 +496,54 @@ public final class PluginLoader {
         }
       }
       return errors.isEmpty() ? null : String.join("; ", errors);
-    } catch (RuntimeException | LinkageError e) {
+    } catch (Throwable e) {
+      rethrowIfFatal(e);
       return describe(e);
     }
+  }
+
+  /** Stands for a null element of {@link DiffusionPlugin#schedulers()}. */
+  private static final SchedulerProvider NULL_PROVIDER = new SchedulerProvider() {
+    @Override
+    public String name() {
+      return "null";
+    }
+
+    @Override
+    public String diffusersClassName() {
+      return "null";
+    }
+
+    @Override
+    public io.diffuse4j.api.scheduler.Scheduler create(io.diffuse4j.api.scheduler.SchedulerConfig config) {
+      throw new IllegalStateException("null provider");
+    }
+  };
+
+  /**
+   * Rethrows what must never be swallowed: {@link ThreadDeath}. Everything else thrown by plugin
+   * code (including {@link StackOverflowError} or an {@link OutOfMemoryError} of the plugin's own
+   * allocation) only disqualifies that plugin.
+   */
+  @SuppressWarnings("removal")
+  static void rethrowIfFatal(Throwable e) {
+    if (e instanceof ThreadDeath d) {
+      throw d;
+    }
+  }
+
+  /** At most {@link #MAX_TEXT} characters. */
+  static String cut(String s) {
+    return s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT) + "... (" + s.length() + " characters)";
+  }
+
+  /** A name for messages: quoted, cut to 40 characters, control characters shown as '?'. */
+  static String preview(String name) {
+    if (name == null) {
+      return "null";
+    }
+    String shown = name.length() > 40 ? name.substring(0, 40) + "... (" + name.length() + " characters)" : name;
+    return "'" + shown.replaceAll("\\p{Cntrl}", "?") + "'";
   }
 
   private static PluginProblem serviceFailure(Path jar, String what, String serviceFile, Throwable e) {

@@ -41,7 +41,9 @@ public record PluginProblem(Path jar, Kind kind, String subject, String message)
      * A scheduler name is already taken by a built-in scheduler or by a plugin loaded earlier
      * (jars load in file-name order): the later provider skipped.
      */
-    DUPLICATE_NAME
+    DUPLICATE_NAME,
+    /** The jar took longer than the loader's time limit to load: jar skipped. */
+    TIMED_OUT
   }
 
   /** Checks that no component is null. */

@@ -64,7 +64,7 @@ class PluginLoaderTest {
       assertThat(loaded.schedulerNames()).containsExactly("plugin-good", "plugin-half", "plugin-quarter");
 
       // the classes come from the jars, not from the test class path
-      for (SchedulerProvider p : loaded.schedulerProviders()) {
+      for (SchedulerProvider p : loaded.rawSchedulerProviders()) {
         assertThat(p.getClass().getClassLoader()).isInstanceOf(PluginClassLoader.class);
       }
 
@@ -220,10 +220,11 @@ class PluginLoaderTest {
     only();
     try (LoadedPlugins loaded = PluginLoader.load(dir)) {
       assertThat(loaded.schedulerNames()).containsExactly("plugin-half", "plugin-quarter", "plugin-twin");
-      assertThat(loaded.schedulerProviders().get(2).getClass().getClassLoader())
-          .isSameAs(loaded.schedulerProviders().get(2).getClass().getClassLoader());
+      assertThat(loaded.rawSchedulerProviders().get(2).getClass().getClassLoader())
+          .isSameAs(loaded.rawSchedulerProviders().get(2).getClass().getClassLoader());
       SchedulerProvider twin = Guice.createInjector(loaded.module()).getInstance(SCHEDULER_MAP).get("plugin-twin");
-      assertThat(((PluginClassLoader) twin.getClass().getClassLoader()).jar()).isEqualTo(first);
+      assertThat(((PluginClassLoader) ((ContainedSchedulerProvider) twin).delegate().getClass().getClassLoader()).jar())
+          .isEqualTo(first);
       assertThat(loaded.plugins()).extracting(LoadedPlugin::jar).containsExactly(only(), first);
       assertThat(loaded.problems()).singleElement().satisfies(p -> {
         assertThat(p.kind()).isEqualTo(Kind.DUPLICATE_NAME);
@@ -287,7 +288,7 @@ class PluginLoaderTest {
   void closeClosesTheJarsOnce() throws IOException {
     only();
     LoadedPlugins loaded = PluginLoader.load(dir);
-    PluginClassLoader loader = (PluginClassLoader) loaded.schedulerProviders().get(0).getClass().getClassLoader();
+    PluginClassLoader loader = (PluginClassLoader) loaded.rawSchedulerProviders().get(0).getClass().getClassLoader();
     assertThat(loader.findResource("test/only/HalfProvider.class")).isNotNull();
     loaded.close();
     loaded.close();

@@ -32,10 +32,22 @@ public final class ConfigReader {
     return v;
   }
 
-  /** An integer key. */
+  /**
+   * Largest {@code num_train_timesteps} accepted: arrays of that length are allocated per
+   * scheduler (diffusers' models use 1000; a config asking for 1e9 would need gigabytes).
+   */
+  public static final int MAX_TRAIN_TIMESTEPS = 100_000;
+  /** Longest list of numbers accepted ({@code trained_betas} has num_train_timesteps values). */
+  public static final int MAX_LIST = MAX_TRAIN_TIMESTEPS;
+
+  /** An integer key ({@code num_train_timesteps} is capped at {@link #MAX_TRAIN_TIMESTEPS}). */
   public int integer(String key, int def) {
     Object v = raw(key, (long) def);
-    if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+    if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+        && Math.abs(n.doubleValue()) <= Integer.MAX_VALUE) {
+      if ("num_train_timesteps".equals(key) && (n.longValue() < 1 || n.longValue() > MAX_TRAIN_TIMESTEPS)) {
+        throw bad(key, v, "an integer from 1 to " + MAX_TRAIN_TIMESTEPS + " (diffusers' models use 1000)");
+      }
       return (int) n.longValue();
     }
     throw bad(key, v, "an integer");
@@ -108,6 +120,10 @@ public final class ConfigReader {
       return null;
     }
     if (v instanceof List<?> l) {
+      if (l.size() > MAX_LIST) {
+        throw new IllegalArgumentException(className + ": " + key + " has " + l.size() + " values; at most "
+            + MAX_LIST + " are accepted");
+      }
       double[] out = new double[l.size()];
       for (int i = 0; i < out.length; i++) {
         if (!(l.get(i) instanceof Number n)) {

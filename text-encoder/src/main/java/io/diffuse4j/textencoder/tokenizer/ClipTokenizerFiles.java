@@ -297,6 +297,7 @@ public final class ClipTokenizerFiles {
   static List<String> readMerges(Path mergesTxt) {
     List<String> lines;
     try {
+      checkSize(mergesTxt, "merges.txt of the model");
       lines = Files.readAllLines(mergesTxt, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException(
@@ -325,12 +326,28 @@ public final class ClipTokenizerFiles {
     return merges;
   }
 
+  /** Largest tokenizer file read (CLIP's tokenizer.json is 2 MB, its merges.txt 0.5 MB). */
+  static final long MAX_FILE_BYTES = 64L << 20;
+
+  static void checkSize(Path file, String what) {
+    try {
+      long size = Files.size(file);
+      if (size > MAX_FILE_BYTES) {
+        throw new IllegalArgumentException(file + " is " + size + " bytes, more than the " + MAX_FILE_BYTES
+            + " a tokenizer file may have (CLIP's tokenizer.json is about 2 MB): provide " + what);
+      }
+    } catch (IOException e) {
+      // reported by the read that follows
+    }
+  }
+
   /**
    * Reads a UTF-8 JSON file; a missing or malformed file is an {@link IllegalArgumentException}
    * naming the file and {@code what} it should hold.
    */
   public static JsonNode readJson(Path file, String what) {
     String text;
+    checkSize(file, what);
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
@@ -342,8 +359,8 @@ public final class ClipTokenizerFiles {
       return JSON.readTree(text);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
-          file + " is not valid JSON (line " + e.getLocation().getLineNr() + ", column "
-              + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage() + "); provide " + what,
+          file + " is not valid JSON (" + (e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr()
+              + ", column " + e.getLocation().getColumnNr() + ": ") + e.getOriginalMessage() + "); provide " + what,
           e);
     }
   }
