@@ -101,11 +101,13 @@ public final class OnnxSessionFactory {
     }
     // FATAL: failures (e.g. a CUDA provider that cannot load) reach the user as DiffusionExceptions, not native log lines
     OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "diffuse4j");
+    // untrusted input: external data only from inside the model's folder, checked before ONNX Runtime reads the file
+    ModelFileCheck.Result checked = ModelFileCheck.check(file, part);
     long t0 = System.nanoTime();
     List<OnnxTensor> tensors = new ArrayList<>();
     try (OrtSession.SessionOptions so = createSessionOptions()) {
       if (overrides.isEmpty()) {
-        OrtSession session = openCached(env, file, so);
+        OrtSession session = plainPath(file) ? openCached(env, file, so) : openFromBytes(env, file, part, checked, so);
         return new OnnxModel(env, session, file, part, System.nanoTime() - t0);
       }
       Map<String, OnnxTensorLike> external = new HashMap<>();
@@ -199,6 +201,30 @@ public final class OnnxSessionFactory {
           + "; adapted weights can be float32 or float16");
     }
     return OnnxTensor.createTensor(env, FloatBuffer.wrap(v), o.dims());
+  }
+
+  /**
+   * ONNX Runtime's Java API hands paths to native code in modified UTF-8, which garbles characters
+   * outside the Basic Multilingual Plane (emoji): such a model is read into memory and opened from
+   * its bytes. External data is resolved against the model's path, so that needs a plain path.
+   */
+  private static OrtSession openFromBytes(OrtEnvironment env, Path file, String part, ModelFileCheck.Result checked,
+      OrtSession.SessionOptions so) throws OrtException {
+    if (!checked.externalFiles().isEmpty()) {
+      throw new InvalidModelException(file, "The " + part + " model " + file + " keeps its weights in separate files,"
+          + " which ONNX Runtime cannot open under a path with characters such as emoji; move or rename the model"
+          + " folder to a path without them.");
+    }
+    try {
+      return env.createSession(Files.readAllBytes(file), so);
+    } catch (java.io.IOException e) {
+      throw new InvalidModelException(file, "Cannot read the " + part + " model " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether ONNX Runtime can be handed {@code file}'s path (no characters outside the BMP). */
+  private static boolean plainPath(Path file) {
+    return file.toString().codePoints().noneMatch(Character::isSupplementaryCodePoint);
   }
 
   /**

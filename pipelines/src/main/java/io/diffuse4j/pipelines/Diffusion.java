@@ -87,6 +87,7 @@ public final class Diffusion {
     private Consumer<String> warnings = System.err::println;
     private String engine = InferenceEngine.ONNX_RUNTIME;
     private Path loraDir;
+    private long memoryBudget;
 
     private Builder() {}
 
@@ -96,6 +97,16 @@ public final class Diffusion {
      */
     public Builder loraDir(Path dir) {
       this.loraDir = dir;
+      return this;
+    }
+
+    /**
+     * The most memory, in bytes, a request may be estimated to need; larger requests are refused
+     * before anything is allocated, with the estimate in the message. Default (0): 90% of the
+     * machine's physical memory.
+     */
+    public Builder memoryBudget(long bytes) {
+      this.memoryBudget = bytes;
       return this;
     }
 
@@ -184,7 +195,7 @@ public final class Diffusion {
         AdapterSessions adapters = new AdapterSessions(loaded, injector.getInstance(OnnxSessionFactory.class));
         return new StableDiffusionPipeline(loaded, injector.getInstance(Schedulers.class),
             injector.getInstance(NoiseSourceFactory.class), preview, plugins, adapters,
-            loraDir == null ? null : new LoraLibrary(loraDir));
+            loraDir == null ? null : new LoraLibrary(loraDir), memoryBudget);
       } catch (RuntimeException e) {
         plugins.close();
         throw e;

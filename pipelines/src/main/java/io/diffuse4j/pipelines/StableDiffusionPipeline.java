@@ -14,6 +14,8 @@ import io.diffuse4j.api.pipeline.ProgressListener;
 import io.diffuse4j.api.scheduler.Scheduler;
 import io.diffuse4j.api.scheduler.StepContext;
 import io.diffuse4j.api.tensor.FloatTensor;
+import io.diffuse4j.api.pipeline.GenerationCancelledException;
+import io.diffuse4j.pipelines.image.Images;
 import io.diffuse4j.pipelines.model.LoadedModel;
 import io.diffuse4j.pipelines.stages.DenoiseLoop;
 import io.diffuse4j.pipelines.stages.Guidance;
@@ -43,7 +45,9 @@ import io.diffuse4j.textencoder.prompt.PromptTags;
  * ordinary U-Nets get the known region blended back at every step).
  *
  * <p>Thread-safe: each call builds its own scheduler and noise source; the sessions are shared.
- * Closing the pipeline closes the model's sessions.
+ * Closing the pipeline is safe at any moment: it waits for running generations (cancelling them
+ * within one step) before it closes the model's sessions. Requests whose estimated memory exceeds
+ * the budget are refused before anything is allocated.
  */
 public final class StableDiffusionPipeline implements DiffusionPipeline {
 
@@ -55,9 +59,11 @@ public final class StableDiffusionPipeline implements DiffusionPipeline {
   private final LatentDecoder decoder;
   private final AdapterSessions adapters;
   private final LoraLibrary loraLibrary;
+  private final PipelineLifecycle lifecycle;
+  private final MemoryBudget budget;
 
   /**
-   * A pipeline over an opened model.
+   * A pipeline over an opened model, with the default memory budget (90% of physical memory).
    *
    * @param onClose closed after the model (e.g. plugin class loaders), may be null
    */
@@ -74,6 +80,21 @@ public final class StableDiffusionPipeline implements DiffusionPipeline {
    */
   public StableDiffusionPipeline(LoadedModel model, Schedulers schedulers, NoiseSourceFactory noiseFactory,
       LatentPreview preview, AutoCloseable onClose, AdapterSessions adapters, LoraLibrary loraLibrary) {
+    this(model, schedulers, noiseFactory, preview, onClose, adapters, loraLibrary, 0);
+  }
+
+  /**
+   * A pipeline that also refuses requests whose estimated memory exceeds {@code memoryBudgetBytes}
+   * (0 or less: 90% of physical memory).
+   *
+   * @param adapters opens adapted sessions of {@code model} (null: requests with adapters are refused)
+   * @param loraLibrary the folder {@code <lora:NAME>} prompt tags are looked up in, or null
+   */
+  public StableDiffusionPipeline(LoadedModel model, Schedulers schedulers, NoiseSourceFactory noiseFactory,
+      LatentPreview preview, AutoCloseable onClose, AdapterSessions adapters, LoraLibrary loraLibrary,
+      long memoryBudgetBytes) {
+    this.lifecycle = new PipelineLifecycle(this::release);
+    this.budget = new MemoryBudget(model, memoryBudgetBytes);
     this.model = model;
     this.schedulers = schedulers;
     this.noiseFactory = noiseFactory;
@@ -104,8 +125,28 @@ public final class StableDiffusionPipeline implements DiffusionPipeline {
     return model;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The run also stops within one step when the calling thread is interrupted (the interrupt
+   * flag stays set), when the request's {@link GenerationRequest#timeout()} passes, or when the
+   * pipeline is closed; the {@link GenerationCancelledException} says which.
+   *
+   * @throws IllegalStateException ("pipeline is closed") after {@link #close()}
+   */
   @Override
   public GenerationResult generate(GenerationRequest request, ProgressListener listener, Cancellation cancellation) {
+    PipelineLifecycle.Run run = lifecycle.enter(cancellation, request.timeout());
+    try {
+      return run(request, listener, run);
+    } catch (GenerationCancelledException e) {
+      throw run.explain(e);
+    } finally {
+      run.close();
+    }
+  }
+
+  private GenerationResult run(GenerationRequest request, ProgressListener listener, Cancellation cancellation) {
     long start = System.nanoTime();
     Warnings warnings = new Warnings(listener);
     // 0. Adapters: the request's LoRAs and the prompt's <lora:NAME:SCALE> tags, textual inversions
@@ -140,10 +181,14 @@ public final class StableDiffusionPipeline implements DiffusionPipeline {
     DenoiseLoop loop = new DenoiseLoop(model.denoiser(), preview);
     // 1. Check inputs; 3. timesteps (made first so that a bad scheduler or step count fails before any work)
     Settings s = Settings.check(request, model);
+    RequestLimits.check(request, s.guidance());
+    Guidance guidance = Guidance.choose(model, s.guidance());
+    budget.check(s.width(), s.height(), request.numImages(), guidance.needsUnconditional());
+    aspect(warnings, "init image", request.initImage(), s);
+    aspect(warnings, "mask", request.mask(), s);
     Scheduler scheduler = scheduler(s);
     InitialLatents initialLatents = InitialLatents.forRequest(request, s, model);
     // 2. Encode the prompt (with the negative prompt under classifier-free guidance)
-    Guidance guidance = Guidance.choose(model, s.guidance());
     Conditioning cond = guidance.condition(promptEncoder.encode(request, s, guidance.needsUnconditional(), warnings));
     // 4. Initial latents
     NoiseSource noise = noiseFactory.create(request.noise(), request.seed());
@@ -154,6 +199,18 @@ public final class StableDiffusionPipeline implements DiffusionPipeline {
     // 6. Decode
     List<GeneratedImage> images = decoder.decode(latents, original, s);
     return new GenerationResult(images, warnings.list(), (System.nanoTime() - start) / 1_000_000);
+  }
+
+  private static void aspect(Warnings warnings, String what, java.awt.image.BufferedImage image, Settings s) {
+    String w = image == null ? null : Images.aspectWarning(what, image, s.width(), s.height());
+    if (w != null) {
+      warnings.warn(w);
+    }
+  }
+
+  /** The estimated memory of a request of this size, in bytes (what the budget is compared with). */
+  public long estimateMemory(int width, int height, int images, boolean guided) {
+    return budget.estimate(width, height, images, guided);
   }
 
   /** A fresh scheduler of the settings' kind with its timesteps set. */
@@ -167,8 +224,19 @@ public final class StableDiffusionPipeline implements DiffusionPipeline {
     return scheduler;
   }
 
+  /**
+   * Stops new generations (they fail with {@code IllegalStateException("pipeline is closed")}),
+   * cancels running ones and waits for them to stop (within one step each), then closes the
+   * model's sessions and releases the plugins. Safe to call at any time and from any thread,
+   * including a progress listener (the release then happens when that run ends); a second call
+   * does nothing.
+   */
   @Override
   public void close() {
+    lifecycle.close();
+  }
+
+  private void release() {
     try {
       if (adapters != null) {
         adapters.close();

@@ -14,6 +14,12 @@ public class GenerationCancelledException extends DiffusionException {
     this.completedSteps = completedSteps;
   }
 
+  /** A cancellation after {@code completedSteps} steps, with a message saying why. */
+  public GenerationCancelledException(int completedSteps, String message) {
+    super(message);
+    this.completedSteps = completedSteps;
+  }
+
   /** Steps finished before the run stopped. */
   public int completedSteps() {
     return completedSteps;

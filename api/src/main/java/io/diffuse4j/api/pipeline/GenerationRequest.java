@@ -2,6 +2,7 @@ package io.diffuse4j.api.pipeline;
 
 import io.diffuse4j.api.noise.NoiseKind;
 import java.awt.image.BufferedImage;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -32,6 +33,8 @@ import java.util.Objects;
  * @param vaeTiling whether the VAE works in tiles ({@link VaeTiling#AUTO} when null)
  * @param controls LoRA adapters, textual inversions, clip skip and caller-supplied embeddings
  *     ({@link PromptControls#NONE} when null)
+ * @param timeout how long the run may take before it stops (within one step) with
+ *     {@link GenerationCancelledException}, or null for no limit
  */
 public record GenerationRequest(
     String prompt,
@@ -49,7 +52,8 @@ public record GenerationRequest(
     double strength,
     BufferedImage mask,
     VaeTiling vaeTiling,
-    PromptControls controls) {
+    PromptControls controls,
+    Duration timeout) {
 
   /** Checks the fields that need no model to check. */
   public GenerationRequest {
@@ -75,6 +79,9 @@ public record GenerationRequest(
     }
     if (!(strength >= 0 && strength <= 1)) {
       throw new IllegalArgumentException("strength must be in [0, 1], got " + strength);
+    }
+    if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+      throw new IllegalArgumentException("timeout must be positive, got " + timeout);
     }
     if (!(eta >= 0)) {
       throw new IllegalArgumentException("eta must be >= 0, got " + eta);
@@ -104,6 +111,7 @@ public record GenerationRequest(
     b.mask = mask;
     b.vaeTiling = vaeTiling;
     b.controls = controls;
+    b.timeout = timeout;
     return b;
   }
 
@@ -125,6 +133,7 @@ public record GenerationRequest(
     private BufferedImage mask;
     private VaeTiling vaeTiling = VaeTiling.AUTO;
     private PromptControls controls = PromptControls.NONE;
+    private Duration timeout;
 
     private Builder(String prompt) {
       this.prompt = prompt;
@@ -160,6 +169,8 @@ public record GenerationRequest(
     public Builder strength(double v) { this.strength = v; return this; }
     /** Inpainting mask (white = repaint); default none. */
     public Builder mask(BufferedImage v) { this.mask = v; return this; }
+    /** Longest time the run may take (it stops within one step after it); default none. */
+    public Builder timeout(Duration v) { this.timeout = v; return this; }
 
     /** VAE tiling; default {@link VaeTiling#AUTO} (tiles above the pipeline's memory budget). */
     public Builder vaeTiling(VaeTiling v) { this.vaeTiling = v; return this; }
@@ -188,7 +199,7 @@ public record GenerationRequest(
     /** The request; throws {@link IllegalArgumentException} naming a bad field. */
     public GenerationRequest build() {
       return new GenerationRequest(prompt, negativePrompt, steps, guidanceScale, seed, width, height, numImages,
-          scheduler, noise, eta, initImage, strength, mask, vaeTiling, controls);
+          scheduler, noise, eta, initImage, strength, mask, vaeTiling, controls, timeout);
     }
   }
 }

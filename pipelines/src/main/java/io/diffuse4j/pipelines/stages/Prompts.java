@@ -42,7 +42,7 @@ final class Prompts {
 
   private static void warnTruncated(TextEncoder te, String what, String dropped, Warnings warnings) {
     warnings.warn("The " + what + " is longer than the text encoder's " + te.tokenizer().maxLength()
-        + " tokens; this part was cut off: \"" + dropped + "\"");
+        + " tokens; this part was cut off: \"" + cut(dropped) + "\"");
   }
 
   private static void warnUnknown(TokenizedPrompt t, String what, boolean closedVocabulary, Warnings warnings) {
@@ -138,5 +138,10 @@ final class Prompts {
           + ": give the negative embeddings too, with the same shape");
     }
     return tokens / window;
+  }
+
+  /** At most 300 characters of dropped text in a warning (a huge prompt is not echoed whole). */
+  private static String cut(String s) {
+    return s.length() <= 300 ? s : s.substring(0, 300) + "... (" + (s.length() - 300) + " more characters)";
   }
 }
