@@ -136,6 +136,14 @@ def main():
                "latent_rgb_bias": [round(float(v), 5) for v in sol[4]],
                "trained_steps": ck["step"], "recipe": "tools/bundled-model (see its README)"},
               open(os.path.join(out, "diffuse4j.json"), "w"), indent=2)
+    # The manifest diffuse4j verifies its unpacked copy against (BundledModelFiles): sha256sum's format.
+    import hashlib
+    files = []
+    for root, _, names in os.walk(out):
+        files += [os.path.relpath(os.path.join(root, n), out) for n in names if n != "SHA256SUMS"]
+    with open(os.path.join(out, "SHA256SUMS"), "w") as f:
+        for rel in sorted(files):
+            f.write(hashlib.sha256(open(os.path.join(out, rel), "rb").read()).hexdigest() + "  " + rel + "\n")
     print("exported", out, "trained steps", ck["step"])
 
 

@@ -82,6 +82,15 @@ class HostileCliInputTest {
     assertThat(r.err()).contains("init.png").doesNotContain("Exception");
   }
 
+  @Test
+  void emojiInTheModelPathLoads(@TempDir Path dir) throws Exception {
+    Path model = dir.resolve("modèle 🐱");
+    copyTree(Path.of(MODEL), model);
+    DiffuseCliTest.Run r = run("generate", "--model", model.toString(), "--prompt", "x", "--steps", "1", "--output",
+        dir.resolve("o.png").toString());
+    assertThat(r.code()).as(r.err()).isZero();
+  }
+
   static void copyTree(Path from, Path to) throws Exception {
     try (var s = Files.walk(from)) {
       for (Path p : s.toList()) {
