@@ -60,11 +60,16 @@ final class MemoryBudget {
 
   /** The estimate in bytes for {@code width x height}, {@code images} images, with or without guidance. */
   long estimate(int width, int height, int images, boolean guided) {
+    return estimate(width, height, images, guided, false);
+  }
+
+  /** The estimate; with {@code vaeTiled} the VAE decodes at most a 1024 x 1024 tile at a time. */
+  long estimate(int width, int height, int images, boolean guided, boolean vaeTiled) {
     double tokens = latentPositions(width, height);
     double batch = (double) images * (guided ? 2 : 1);
     double attention = batch * heads * tokens * tokens * 4;
     double convolutions = batch * unetChannels * tokens * 4 * 6;
-    double pixels = (double) width * height;
+    double pixels = vaeTiled ? Math.min((double) width * height, 1024.0 * 1024) : (double) width * height;
     double vaeDecode = images * (vaeChannels * pixels * 4 * 3 + tokens * tokens * 4);
     double latents = batch * 4 * tokens * 4 * 8;
     double peak = Math.max(attention + convolutions, vaeDecode) + latents;
@@ -76,8 +81,8 @@ final class MemoryBudget {
    *
    * @throws InvalidRequestException (field {@code "width"}) with the estimate, the budget and what to do
    */
-  void check(int width, int height, int images, boolean guided) {
-    long need = estimate(width, height, images, guided);
+  void check(int width, int height, int images, boolean guided, boolean vaeTiled) {
+    long need = estimate(width, height, images, guided, vaeTiled);
     if (need > budgetBytes) {
       throw new InvalidRequestException("width", String.format(Locale.ROOT, "%dx%d%s needs an estimated %s of memory"
           + " (U-Net attention over %d latent positions and the VAE decoder at full size), more than the %s budget."

@@ -15,6 +15,7 @@ import io.diffuse4j.api.scheduler.Scheduler;
 import io.diffuse4j.api.scheduler.StepContext;
 import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.api.pipeline.GenerationCancelledException;
+import io.diffuse4j.api.pipeline.VaeTiling;
 import io.diffuse4j.pipelines.image.Images;
 import io.diffuse4j.pipelines.model.LoadedModel;
 import io.diffuse4j.pipelines.stages.DenoiseLoop;
@@ -183,7 +184,8 @@ public final class StableDiffusionPipeline implements DiffusionPipeline {
     Settings s = Settings.check(request, model);
     RequestLimits.check(request, s.guidance());
     Guidance guidance = Guidance.choose(model, s.guidance());
-    budget.check(s.width(), s.height(), request.numImages(), guidance.needsUnconditional());
+    budget.check(s.width(), s.height(), request.numImages(), guidance.needsUnconditional(),
+        request.vaeTiling() != VaeTiling.OFF);
     aspect(warnings, "init image", request.initImage(), s);
     aspect(warnings, "mask", request.mask(), s);
     Scheduler scheduler = scheduler(s);
