@@ -74,8 +74,8 @@ public final class ModelFileCheck {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       walk.message(new Reader(in), size, 0, Kind.MODEL);
     } catch (EOFException e) {
-      throw new InvalidModelException(file, "The " + part + " model " + file + " is truncated (" + size + " bytes end"
-          + " inside a field). Re-export or re-download it.", e);
+      throw new InvalidModelException(file, "The " + part + " model " + file + " is not a valid ONNX model or is"
+          + " truncated (its " + size + " bytes end inside a field). Re-export or re-download it.", e);
     } catch (IOException e) {
       throw new InvalidModelException(file, "Cannot read the " + part + " model " + file + ": " + e.getMessage(), e);
     }
@@ -158,8 +158,9 @@ public final class ModelFileCheck {
     }
 
     InvalidModelException invalid(String why) {
-      return new InvalidModelException(file, "The " + part + " model " + file + " is not a valid ONNX model (" + why
-          + "). Re-export or re-download it.");
+      return new InvalidModelException(file, "The " + part + " model " + file
+          + " is not a valid ONNX model or is truncated ("
+          + why + "). Re-export or re-download it.");
     }
 
     /** Reads fields until {@code end} (absolute position), descending into those that may hold tensors. */
