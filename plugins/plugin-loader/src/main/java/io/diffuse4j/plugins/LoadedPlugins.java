@@ -68,6 +68,15 @@ public final class LoadedPlugins implements AutoCloseable {
     return schedulerProviders;
   }
 
+  /**
+   * The plugin's own provider object behind a provider this class bound (which guards its
+   * {@code create()}); any other provider unchanged. For diagnostics and tests: its class is the
+   * plugin's, loaded by the plugin jar's class loader.
+   */
+  public static SchedulerProvider pluginProvider(SchedulerProvider bound) {
+    return bound instanceof ContainedSchedulerProvider c ? c.delegate() : bound;
+  }
+
   /** The plugins' own provider objects (unwrapped), in the order of {@link #schedulerProviders()}. */
   List<SchedulerProvider> rawSchedulerProviders() {
     return schedulerProviders.stream()

@@ -66,8 +66,9 @@ class Kdpm2PluginJarTest {
       assertThat(schedulers.names()).contains("ddim", "ddpm", "kdpm2", "kdpm2-karras");
       SchedulerProvider kdpm2 = schedulers.provider("KDPM2DiscreteScheduler").orElseThrow();
       assertThat(kdpm2.name()).isEqualTo("kdpm2");
-      assertThat(kdpm2.getClass()).isNotSameAs(Kdpm2SchedulerProvider.class);
-      assertThat(kdpm2.getClass().getClassLoader().getName()).isEqualTo("plugin:" + jar.getFileName());
+      SchedulerProvider own = LoadedPlugins.pluginProvider(kdpm2);
+      assertThat(own.getClass()).isNotSameAs(Kdpm2SchedulerProvider.class);
+      assertThat(own.getClass().getClassLoader().getName()).isEqualTo("plugin:" + jar.getFileName());
 
       assertThat(replay(schedulers)).contains("PASS kdpm2 ", "PASS kdpm2-karras-vpred-leading ");
     }
@@ -86,7 +87,8 @@ class Kdpm2PluginJarTest {
         assertThat(p.message()).contains(second.toString()).contains(first.toString());
       });
       Schedulers schedulers = catalogue(loaded);
-      assertThat(schedulers.provider("kdpm2").orElseThrow().getClass().getClassLoader().getName())
+      assertThat(LoadedPlugins.pluginProvider(schedulers.provider("kdpm2").orElseThrow()).getClass().getClassLoader()
+          .getName())
           .isEqualTo("plugin:a-kdpm2.jar");
       assertThat(replay(schedulers)).contains("PASS kdpm2-cosine-leading ");
     }
