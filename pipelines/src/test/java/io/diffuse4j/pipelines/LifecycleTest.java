@@ -98,7 +98,7 @@ class LifecycleTest {
           last.set(e.step());
           if (e.step() == 1) {
             started.complete(null);
-            while (!f.get().isCancelled()) {
+            while (f.get() == null || !f.get().isCancelled()) {
               Thread.onSpinWait();
             }
           }
