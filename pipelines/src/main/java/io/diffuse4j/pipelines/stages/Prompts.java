@@ -140,8 +140,8 @@ final class Prompts {
     return tokens / window;
   }
 
-  /** At most 300 characters of dropped text in a warning (a huge prompt is not echoed whole). */
+  /** At most 2000 characters of dropped text in a warning (a huge prompt is not echoed whole). */
   private static String cut(String s) {
-    return s.length() <= 300 ? s : s.substring(0, 300) + "... (" + (s.length() - 300) + " more characters)";
+    return s.length() <= 2000 ? s : s.substring(0, 2000) + "... (" + (s.length() - 2000) + " more characters)";
   }
 }
