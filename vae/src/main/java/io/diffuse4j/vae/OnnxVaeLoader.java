@@ -10,7 +10,6 @@ import io.diffuse4j.onnx.ModelConfigs;
 import io.diffuse4j.onnx.OnnxModel;
 import io.diffuse4j.onnx.OnnxSessionFactory;
 import io.diffuse4j.onnx.TensorValue;
-import io.diffuse4j.api.pipeline.InvalidModelException;
 import io.diffuse4j.onnx.OnnxGraph;
 import io.diffuse4j.onnx.ValueSpec;
 import jakarta.inject.Inject;
