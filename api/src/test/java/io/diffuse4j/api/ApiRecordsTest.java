@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.diffuse4j.api.pipeline.Device;
 import io.diffuse4j.api.pipeline.GenerationRequest;
+import io.diffuse4j.api.pipeline.InvalidRequestException;
 import io.diffuse4j.api.scheduler.SchedulerConfig;
 import io.diffuse4j.api.tensor.FloatTensor;
 import java.util.Map;
@@ -33,8 +34,25 @@ class ApiRecordsTest {
     assertThatThrownBy(() -> GenerationRequest.builder("x").height(-8).build()).hasMessageContaining("height");
     assertThatThrownBy(() -> GenerationRequest.builder("x").strength(1.5).build()).hasMessageContaining("strength");
     assertThatThrownBy(() -> GenerationRequest.builder("x").numImages(0).build()).hasMessageContaining("images");
+    assertThatThrownBy(() -> GenerationRequest.builder("x").steps(0).build())
+        .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.field()).isEqualTo("steps"));
     GenerationRequest r = GenerationRequest.builder("x").seed(7).build();
     assertThat(r.toBuilder().build()).isEqualTo(r);
+  }
+
+  @Test
+  void primitiveSettersAndModelDefaults() {
+    GenerationRequest r = GenerationRequest.builder("x").steps(20).guidanceScale(7).width(64).height(32).seed(3)
+        .build();
+    assertThat(r.steps()).isEqualTo(20);
+    assertThat(r.guidanceScale()).isEqualTo(7.0);
+    assertThat(r.seed()).isEqualTo(3L);
+    GenerationRequest d = r.toBuilder().modelDefaults().seed((Long) null).build();
+    assertThat(d.steps()).isNull();
+    assertThat(d.guidanceScale()).isNull();
+    assertThat(d.width()).isNull();
+    assertThat(d.seed()).as("no seed: a random one per run").isNull();
+    assertThat(GenerationRequest.builder("x").steps((Integer) null).build().steps()).isNull();
   }
 
   @Test

@@ -52,6 +52,7 @@ public final class OnnxSessionFactory {
 
   /** A factory for these options and session settings; warnings (GPU fallback) go to {@code warnings}. */
   public OnnxSessionFactory(RuntimeOptions options, SessionTuning tuning, Consumer<String> warnings) {
+    OnnxRuntimeJars.check(OnnxSessionFactory.class.getClassLoader());
     this.options = options;
     this.tuning = tuning;
     this.warnings = warnings;
@@ -295,10 +296,11 @@ public final class OnnxSessionFactory {
         String why = "The CUDA execution provider for device " + d + " could not be loaded: "
             + OnnxModel.firstLine(e.getMessage())
             + ". It needs an NVIDIA GPU with its driver, CUDA 12 and cuDNN 9 libraries on the library path, and the"
-            + " onnxruntime_gpu jar (not the CPU-only onnxruntime).";
+            + " onnxruntime_gpu jar (dependency io.github.diffuse4j:diffuse4j-cuda, not diffuse4j-cpu).";
         if (!d.fallbackToCpu()) {
           so.close();
-          throw new DiffusionException(why + " Use --device cpu, or allow CPU fallback (--fallback-to-cpu).", e);
+          throw new DiffusionException(why + " Use the CPU device, or allow CPU fallback (Device.withFallbackToCpu(true)).",
+              e);
         }
         cudaFailedAndFellBack = true;
         warnings.accept("warning: " + why + " Falling back to the CPU.");

@@ -27,6 +27,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The plain entry point: load a model, get a pipeline, no Guice knowledge needed.
@@ -47,6 +49,8 @@ import java.util.function.Consumer;
  */
 public final class Diffusion {
 
+  private static final Logger LOG = LoggerFactory.getLogger("io.diffuse4j");
+
   private Diffusion() {}
 
   /** Loads the model folder at {@code dir} on the CPU. The caller closes the pipeline. */
@@ -54,12 +58,17 @@ public final class Diffusion {
     return builder().model(dir).load();
   }
 
-  /** Loads the bundled tiny model on the CPU. The caller closes the pipeline. */
+  /**
+   * Loads the bundled tiny model on the CPU. The caller closes the pipeline.
+   *
+   * @throws io.diffuse4j.api.pipeline.DiffusionException naming the dependency to add
+   *     ({@code io.github.diffuse4j:diffuse4j-bundled-model}) when the bundled model is not on the class path
+   */
   public static DiffusionPipeline loadBundled() {
     return builder().load();
   }
 
-  /** A builder with defaults: bundled model, CPU, no plugins, warnings to stderr. */
+  /** A builder with defaults: bundled model, CPU, no plugins, warnings to SLF4J. */
   public static Builder builder() {
     return new Builder();
   }
@@ -84,7 +93,7 @@ public final class Diffusion {
     private RuntimeOptions options = RuntimeOptions.defaults();
     private SessionTuning tuning = SessionTuning.defaults();
     private Path pluginDir;
-    private Consumer<String> warnings = System.err::println;
+    private Consumer<String> warnings = LOG::warn;
     private String engine = InferenceEngine.ONNX_RUNTIME;
     private Path loraDir;
     private long memoryBudget;
@@ -152,7 +161,7 @@ public final class Diffusion {
       return this;
     }
 
-    /** Where warnings go; default stderr. */
+    /** Where warnings go, besides each result's warning list; default: the SLF4J logger {@code io.diffuse4j}. */
     public Builder warnings(Consumer<String> sink) {
       this.warnings = sink;
       return this;

@@ -9,6 +9,7 @@ import io.diffuse4j.api.pipeline.DiffusionPipeline;
 import io.diffuse4j.api.pipeline.GeneratedImage;
 import io.diffuse4j.api.pipeline.GenerationRequest;
 import io.diffuse4j.api.pipeline.GenerationResult;
+import io.diffuse4j.api.pipeline.InvalidRequestException;
 import io.diffuse4j.api.pipeline.ModelInfo;
 import io.diffuse4j.api.pipeline.ProgressListener;
 import io.diffuse4j.api.scheduler.Scheduler;
@@ -22,6 +23,7 @@ import io.diffuse4j.pipelines.stages.DenoiseLoop;
 import io.diffuse4j.pipelines.stages.Guidance;
 import io.diffuse4j.pipelines.stages.InitialLatents;
 import io.diffuse4j.pipelines.stages.LatentDecoder;
+import io.diffuse4j.pipelines.stages.PerImageNoise;
 import io.diffuse4j.pipelines.stages.PromptEncoder;
 import io.diffuse4j.pipelines.stages.Settings;
 import io.diffuse4j.pipelines.stages.Warnings;
@@ -193,7 +195,7 @@ public final class StableDiffusionPipeline implements DiffusionPipeline {
     // 2. Encode the prompt (with the negative prompt under classifier-free guidance)
     Conditioning cond = guidance.condition(promptEncoder.encode(request, s, guidance.needsUnconditional(), warnings));
     // 4. Initial latents
-    NoiseSource noise = noiseFactory.create(request.noise(), request.seed());
+    NoiseSource noise = noise(request, s);
     InitialLatents.Start init = initialLatents.prepare(scheduler, s.steps(), noise);
     // 5. Denoising loop
     FloatTensor latents = loop.run(scheduler, init, cond, guidance, new StepContext(noise, request.eta()), listener,
@@ -215,11 +217,23 @@ public final class StableDiffusionPipeline implements DiffusionPipeline {
     return budget.estimate(width, height, images, guided);
   }
 
+  /** One noise source for the batch, or one per image when the request gives per-image seeds. */
+  private NoiseSource noise(GenerationRequest request, Settings s) {
+    if (s.seeds().isEmpty()) {
+      return noiseFactory.create(request.noise(), s.seed());
+    }
+    List<NoiseSource> perImage = new ArrayList<>();
+    for (long seed : s.seeds()) {
+      perImage.add(noiseFactory.create(request.noise(), seed));
+    }
+    return new PerImageNoise(perImage);
+  }
+
   /** A fresh scheduler of the settings' kind with its timesteps set. */
   private Scheduler scheduler(Settings s) {
     Scheduler scheduler = schedulers.create(s.schedulerName(), model.schedulerConfig());
     if (s.steps() > scheduler.numTrainTimesteps()) {
-      throw new IllegalArgumentException("steps must be <= " + scheduler.numTrainTimesteps()
+      throw new InvalidRequestException("steps", "steps must be <= " + scheduler.numTrainTimesteps()
           + " (the scheduler's num_train_timesteps), got " + s.steps());
     }
     scheduler.setTimesteps(s.steps());

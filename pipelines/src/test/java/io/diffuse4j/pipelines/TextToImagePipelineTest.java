@@ -9,6 +9,7 @@ import io.diffuse4j.api.pipeline.DiffusionPipeline;
 import io.diffuse4j.api.pipeline.GenerationCancelledException;
 import io.diffuse4j.api.pipeline.GenerationRequest;
 import io.diffuse4j.api.pipeline.GenerationResult;
+import io.diffuse4j.api.pipeline.InvalidRequestException;
 import io.diffuse4j.api.pipeline.ProgressListener;
 import io.diffuse4j.api.pipeline.StepEvent;
 import io.diffuse4j.api.noise.NoiseKind;
@@ -63,6 +64,28 @@ class TextToImagePipelineTest {
   }
 
   @Test
+  void unseededRequestsGetARandomSeedThatReproducesTheImage() throws Exception {
+    GenerationRequest unseeded = req("a red circle").build();
+    assertThat(unseeded.seed()).isNull();
+    GenerationResult a = sd.generate(unseeded);
+    GenerationResult b = sd.generate(unseeded);
+    long seedA = a.first().parameters().seed();
+    assertThat(b.first().parameters().seed()).isNotEqualTo(seedA);
+    assertThat(png(b)).isNotEqualTo(png(a));
+    GenerationResult again = sd.generate(req("a red circle").seed(seedA).build());
+    assertThat(png(again)).isEqualTo(png(a));
+    Path dir = Files.createTempDirectory("seed");
+    Path file = dir.resolve("a.png");
+    try {
+      PngWriter.write(a.first(), file);
+      assertThat(PngWriter.readParameters(file).seed()).isEqualTo(seedA);
+    } finally {
+      Files.deleteIfExists(file);
+      Files.delete(dir);
+    }
+  }
+
+  @Test
   void resolvesModelDefaultsAndRecordsThem() {
     GenerationResult r = sd.generate(GenerationRequest.builder("x").steps(2).build());
     var p = r.first().parameters();
@@ -90,9 +113,11 @@ class TextToImagePipelineTest {
     assertThatThrownBy(() -> sd.generate(req("x").scheduler("nope").build()))
         .hasMessageContaining("Unknown scheduler 'nope'").hasMessageContaining("ddim");
     assertThatThrownBy(() -> sd.generate(req("x").width(60).build()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("multiples of");
+        .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.field()).isEqualTo("width"))
+        .hasMessageContaining("multiples of");
     assertThatThrownBy(() -> sd.generate(req("x").steps(1001).build()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1000");
+        .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.field()).isEqualTo("steps"))
+        .hasMessageContaining("1000");
   }
 
   @Test
@@ -152,7 +177,7 @@ class TextToImagePipelineTest {
   void cudaWithoutAGpuFailsClearlyOrFallsBack() {
     assertThatThrownBy(() -> Diffusion.builder().model(TestModels.dir("sd15-tiny")).device(Device.parse("cuda"))
         .warnings(w -> { }).load())
-        .isInstanceOf(DiffusionException.class).hasMessageContaining("CUDA").hasMessageContaining("--device cpu");
+        .isInstanceOf(DiffusionException.class).hasMessageContaining("CUDA").hasMessageContaining("CPU").hasMessageNotContaining("--");
     List<String> warnings = new ArrayList<>();
     try (DiffusionPipeline p = Diffusion.builder().model(TestModels.dir("sd15-tiny"))
         .device(Device.parse("cuda").withFallbackToCpu(true)).warnings(warnings::add).load()) {

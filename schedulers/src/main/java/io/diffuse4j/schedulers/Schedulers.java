@@ -78,7 +78,7 @@ public final class Schedulers {
     String key = nameOrClass != null ? nameOrClass : modelConfig.className();
     SchedulerProvider p = provider(key).orElseThrow(() -> new IllegalArgumentException("Unknown scheduler '" + key
         + "'" + (nameOrClass == null ? " (the model's scheduler_config.json _class_name)" : "") + "; known: "
-        + String.join(", ", names()) + (nameOrClass == null ? ". Pick one with --scheduler." : "")));
+        + String.join(", ", names()) + (nameOrClass == null ? ". Set the request's scheduler to one of them." : "")));
     return p.create(modelConfig);
   }
 

@@ -40,13 +40,29 @@ public final class BundledModelFiles {
   /** The manifest resource: {@code <sha256>  <file>} per line, as {@code sha256sum} writes it. */
   public static final String MANIFEST = "SHA256SUMS";
 
+  /** Where the bundled model jar keeps its index (looked up before touching its class, which may be absent). */
+  static final String INDEX = "io/diffuse4j/models/bundled/model_index.json";
+
+  /** What to add when the bundled model is missing. */
+  static final String MISSING = "The bundled model is not on the class path: add the dependency"
+      + " io.github.diffuse4j:diffuse4j-bundled-model, or load a model folder with Diffusion.load(Path).";
+
   private BundledModelFiles() {}
+
+  /** Whether the bundled model jar is on the class path. */
+  public static boolean present() {
+    ClassLoader cl = BundledModelFiles.class.getClassLoader();
+    return cl != null && cl.getResource(INDEX) != null;
+  }
 
   /** One manifest line. */
   record Entry(String file, String sha256) {}
 
   /** The folder holding the bundled model, copying it out of the jar when needed. */
   public static Path folder() {
+    if (!present()) {
+      throw new DiffusionException(MISSING);
+    }
     Path root;
     try {
       root = cacheRoot();

@@ -35,9 +35,9 @@ public record ModelFolder(Path dir, String pipelineClass, JsonNode index, JsonNo
    */
   public static ModelFolder inspect(Path dir) {
     if (!Files.isDirectory(dir)) {
-      throw new InvalidModelException(dir, "Model folder " + dir + " does not exist or is not a folder. Point --model at a"
-          + " Stable Diffusion ONNX export (a folder with model_index.json, unet/, vae_decoder/, text_encoder/,"
-          + " tokenizer/, scheduler/), or leave --model out to use the bundled model.");
+      throw new InvalidModelException(dir, "Model folder " + dir + " does not exist or is not a folder. Give the"
+          + " folder of a Stable Diffusion ONNX export (with model_index.json, unet/, vae_decoder/, text_encoder/,"
+          + " tokenizer/, scheduler/), or no model folder to use the bundled model.");
     }
     Path indexFile = dir.resolve("model_index.json");
     List<String> missing = new ArrayList<>();

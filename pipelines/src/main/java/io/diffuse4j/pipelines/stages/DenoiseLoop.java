@@ -5,6 +5,7 @@ import io.diffuse4j.api.model.Denoiser;
 import io.diffuse4j.api.pipeline.Cancellation;
 import io.diffuse4j.api.pipeline.DiffusionException;
 import io.diffuse4j.api.pipeline.GenerationCancelledException;
+import io.diffuse4j.api.pipeline.InvalidRequestException;
 import io.diffuse4j.api.pipeline.ProgressListener;
 import io.diffuse4j.api.pipeline.StepEvent;
 import io.diffuse4j.api.scheduler.Scheduler;
@@ -12,6 +13,9 @@ import io.diffuse4j.api.scheduler.StepContext;
 import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.pipelines.LatentPreview;
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The denoising loop, as in diffusers' {@code __call__}: per timestep, expand the latents for the
@@ -45,13 +49,34 @@ public final class DenoiseLoop {
       latents = scheduler.step(noisePred, t, latents, ctx);
       latents = start.inpainting().afterStep(scheduler, latents, timesteps, i);
       checkFinite(latents, i, timesteps.length, t);
-      BufferedImage pv = listener.wantsPreviews() ? preview.render(latents, 0) : null;
-      listener.onStep(new StepEvent(i, timesteps.length, t, latents, pv));
+      List<BufferedImage> previews = new ArrayList<>();
+      if (listener.wantsPreviews()) {
+        for (int k = 0; k < latents.dim(0); k++) {
+          previews.add(preview.render(latents, k));
+        }
+      }
+      StepEvent event = new StepEvent(i, timesteps.length, t, latents, previews);
+      listener.onStep(event);
+      latents = replaced(latents, listener.onStepEnd(event), i);
     }
     if (cancellation.isCancelled()) {
       throw new GenerationCancelledException(timesteps.length);
     }
     return latents;
+  }
+
+  /** The listener's latents after step {@code i}, checked. */
+  private static FloatTensor replaced(FloatTensor latents, FloatTensor fromListener, int i) {
+    if (fromListener == latents) {
+      return latents;
+    }
+    if (fromListener == null || !Arrays.equals(fromListener.shape(), latents.shape())) {
+      throw new InvalidRequestException("listener", "ProgressListener.onStepEnd returned latents of shape "
+          + (fromListener == null ? "null" : Arrays.toString(fromListener.shape())) + " after step " + (i + 1)
+          + "; it must return latents of shape " + Arrays.toString(latents.shape())
+          + " (event.latents() to keep them)");
+    }
+    return fromListener;
   }
 
   private static void checkFinite(FloatTensor latents, int i, int n, double t) {

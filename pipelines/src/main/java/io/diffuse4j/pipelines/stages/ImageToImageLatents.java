@@ -61,7 +61,7 @@ public final class ImageToImageLatents implements InitialLatents {
     if (!encodeInit && strength < 1.0) {
       throw new IllegalArgumentException("the init image is needed below strength 1");
     }
-    FloatTensor imageLatents = encodeInit ? Tensors.repeat(vae.encode(image, noise), shape.batch()) : null;
+    FloatTensor imageLatents = encodeInit ? PerImageNoise.eachImage(noise, shape.batch(), n -> vae.encode(image, n)) : null;
     double[] timesteps = Img2ImgTimesteps.select(scheduler, steps, strength);
     FloatTensor fresh = shape.randn(noise);
     FloatTensor latents;

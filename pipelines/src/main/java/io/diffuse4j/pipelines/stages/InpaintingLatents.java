@@ -39,8 +39,8 @@ public final class InpaintingLatents implements InitialLatents {
     Settings s = img2img.settings();
     FloatTensor pixelMask = Images.maskToTensor(mask, s.width(), s.height());
     FloatTensor latentMask = downsample(pixelMask, img2img.shape());
-    FloatTensor maskedImageLatents = Tensors.repeat(img2img.vae().encodeMasked(x.image(), pixelMask, noise),
-        img2img.shape().batch());
+    FloatTensor maskedImageLatents = PerImageNoise.eachImage(noise, img2img.shape().batch(),
+        n -> img2img.vae().encodeMasked(x.image(), pixelMask, n));
     Inpainting inpainting = inpaintingUnet
         ? new Inpainting.MaskedImageChannels(latentMask, maskedImageLatents)
         : new Inpainting.KnownRegionBlend(latentMask, x.imageLatents(), x.noise());

@@ -52,7 +52,7 @@ public final class LatentDecoder {
             + dir + "). fp16 VAEs overflow on some latents (SDXL's especially): use the fp32 VAE"
             + " decoder, or an fp16-fixed VAE export.");
       }
-      GenerationParameters p = new GenerationParameters(r.prompt(), r.negativePrompt(), r.seed(), s.steps(),
+      GenerationParameters p = new GenerationParameters(r.prompt(), r.negativePrompt(), s.seedOf(i), s.steps(),
           s.guidance(), s.schedulerName(), modelName, s.width(), s.height(), r.noise(), i,
           r.initImage() == null ? Double.NaN : r.strength());
       out.add(new GeneratedImage(Images.toImage(decoded, 0), p));

@@ -1,8 +1,11 @@
 package io.diffuse4j.pipelines.stages;
 
 import io.diffuse4j.api.pipeline.GenerationRequest;
+import io.diffuse4j.api.pipeline.InvalidRequestException;
 import io.diffuse4j.api.pipeline.ModelInfo;
 import io.diffuse4j.pipelines.model.LoadedModel;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A request's settings with the model's defaults filled in and checked against the model: the
@@ -13,8 +16,17 @@ import io.diffuse4j.pipelines.model.LoadedModel;
  * @param width image width in pixels
  * @param height image height in pixels
  * @param schedulerName the scheduler to create
+ * @param seed the request's seed, or a random one (below 2^32, like the seeds people type) when it has none
+ * @param seeds the request's per-image seeds, or empty (all images from {@code seed})
  */
-public record Settings(int steps, double guidance, int width, int height, String schedulerName) {
+public record Settings(int steps, double guidance, int width, int height, String schedulerName, long seed,
+    List<Long> seeds) {
+
+  /** The seed image {@code k} was made with (its own, or the batch's one). */
+  public long seedOf(int k) {
+    return seeds.isEmpty() ? seed : seeds.get(k);
+  }
+
 
   /**
    * The request's settings on {@code model}; refuses sizes the model cannot make and inputs that
@@ -28,28 +40,29 @@ public record Settings(int steps, double guidance, int width, int height, String
     int height = r.height() != null ? r.height() : info.defaultHeight();
     int m = info.sizeMultiple();
     if (width % m != 0 || height % m != 0) {
-      throw new IllegalArgumentException("width and height must be multiples of " + m + " for this model (VAE factor "
+      throw new InvalidRequestException(width % m != 0 ? "width" : "height", "width and height must be multiples of " + m + " for this model (VAE factor "
           + model.vaeDecoder().scaleFactor() + " x U-Net downsampling " + model.denoiser().info().downsampleFactor()
           + "), got " + width + "x" + height + "; try " + roundTo(width, m) + "x" + roundTo(height, m));
     }
     String name = r.scheduler() != null ? r.scheduler() : info.defaultScheduler();
     checkImageInputs(r, model);
-    return new Settings(steps, guidance, width, height, name);
+    long seed = r.seed() != null ? r.seed() : ThreadLocalRandom.current().nextLong(1L << 32);
+    return new Settings(steps, guidance, width, height, name, seed, r.seeds());
   }
 
   private static void checkImageInputs(GenerationRequest r, LoadedModel model) {
     int unetChannels = model.denoiser().info().inChannels();
     boolean inpaintingUnet = unetChannels != model.vaeDecoder().latentChannels();
     if (r.initImage() == null && r.mask() != null) {
-      throw new IllegalArgumentException("A mask needs an init image: give --init-image with --mask");
+      throw new InvalidRequestException("mask", "A mask needs an init image: set initImage as well as mask");
     }
     if (r.initImage() == null && inpaintingUnet) {
-      throw new IllegalArgumentException("This model's U-Net is an inpainting U-Net (" + unetChannels
-          + " input channels): give an --init-image and a --mask");
+      throw new InvalidRequestException("initImage", "This model's U-Net is an inpainting U-Net (" + unetChannels
+          + " input channels): set an initImage and a mask");
     }
     if (r.initImage() != null && r.mask() == null && inpaintingUnet) {
-      throw new IllegalArgumentException("This model's U-Net is an inpainting U-Net (" + unetChannels
-          + " input channels): give a --mask with the --init-image");
+      throw new InvalidRequestException("mask", "This model's U-Net is an inpainting U-Net (" + unetChannels
+          + " input channels): set a mask with the initImage");
     }
   }
 

@@ -62,7 +62,7 @@ class GuidanceStagesTest {
     try (StableDiffusionPipeline p = (StableDiffusionPipeline) Diffusion.load(dir)) {
       LoadedModel m = p.loadedModel();
       PromptEncoder enc = PromptEncoder.forModel(m);
-      Settings s = new Settings(2, 7.5, 64, 64, "ddim");
+      Settings s = new Settings(2, 7.5, 64, 64, "ddim", 0L, java.util.List.of());
       GenerationRequest both = GenerationRequest.builder("a red circle").negativePrompt("a blue square").build();
       Conditioning c = enc.encode(both, s, true, new Warnings(ProgressListener.NONE));
       FloatTensor cond = enc.encode(both, s, false, new Warnings(ProgressListener.NONE)).encoderHiddenStates();

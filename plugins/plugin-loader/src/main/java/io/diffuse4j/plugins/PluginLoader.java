@@ -149,7 +149,7 @@ public final class PluginLoader {
     Objects.requireNonNull(directory, "directory");
     if (!Files.exists(directory)) {
       throw new PluginLoadException("Plugin folder " + directory.toAbsolutePath()
-          + " does not exist: create it and put plugin jars (*.jar) in it, or fix the --plugins path.");
+          + " does not exist: create it and put plugin jars (*.jar) in it, or fix the plugin folder's path.");
     }
     if (!Files.isDirectory(directory)) {
       throw new PluginLoadException("Plugin folder " + directory.toAbsolutePath()

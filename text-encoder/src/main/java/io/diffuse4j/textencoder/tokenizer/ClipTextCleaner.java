@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * where {@code basic_clean} is {@code html.unescape(html.unescape(ftfy.fix_text(text))).strip()}.
  *
  * <p>{@code ftfy.fix_text} (ftfy 6.x defaults) is approximated step by step: HTML entities ending
- * in ';' (and their upper-case forms) unless the text holds a '<'; UTF-8 read as Windows-1252 /
+ * in ';' (and their upper-case forms) unless the text holds a '&lt;'; UTF-8 read as Windows-1252 /
  * Latin-1 and ftfy's other single-byte encodings, detected with ftfy's badness heuristic
  * (tables exported from ftfy); C1 controls as Windows-1252; Latin ligatures; full- and half-width
  * forms; curly quotes; line breaks; lone surrogates; terminal escapes; control characters; NFC.

@@ -35,9 +35,8 @@ import java.util.regex.Pattern;
  * {@link TokenizerOptions#reportUnknownWords()} does). Prompts are
  * truncated with the end token kept last, then padded. The text clean-up and the word split are
  * always CLIP's (a {@code tokenizer.json}'s normalizer and pre_tokenizer are replaced); its BPE
- * model, added tokens and post-processor are used as they are. DJL is kept offline: its telemetry and
- * downloads are switched off through {@code OPT_OUT_TRACKING=true} and {@code ai.djl.offline=true}
- * (system properties, set only where neither the property nor its environment variable is set).
+ * model, added tokens and post-processor are used as they are. DJL is kept offline without touching system
+ * properties: its telemetry check-in is marked done and its native library comes from its jar.
  *
  * <pre>{@code
  * try (ClipTokenizer tokenizer = ClipTokenizer.load(modelDir.resolve("tokenizer"))) {

@@ -50,7 +50,7 @@ final class GenerateCommand implements Callable<Integer> {
     String prompt;
 
     @Option(names = "--prompt-file", description = "A file with one prompt a line; writes DIR/0001.png, ... "
-        + "(line numbers), each with the same --seed.", required = true)
+        + "(line numbers), each with the same --seed (or each its own random one).", required = true)
     Path promptFile;
   }
 
@@ -69,8 +69,8 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--guidance", description = "Classifier-free guidance scale (<= 1 disables). Default: the model's.")
   Double guidance;
 
-  @Option(names = "--seed", description = "Seed (default ${DEFAULT-VALUE}).", defaultValue = "0")
-  long seed;
+  @Option(names = "--seed", description = "Seed. Default: a random one, printed to stderr and written into the PNG.")
+  Long seed;
 
   @Option(names = "--width", description = "Width in pixels. Default: the model's.")
   Integer width;
@@ -198,6 +198,7 @@ final class GenerateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
+    checkOutput(prompts.size());
     BufferedImage init = initImage == null ? null : readImage(initImage, "--init-image");
     BufferedImage maskImage = mask == null ? null : readImage(mask, "--mask");
     OutputFiles.IfExists ifExists = overwrite ? OutputFiles.IfExists.REPLACE : OutputFiles.IfExists.FAIL;
@@ -236,6 +237,9 @@ final class GenerateCommand implements Callable<Integer> {
         for (int i = 0; i < imgs.size(); i++) {
           Path file = outputFile(line, i, imgs.size());
           PngWriter.write(imgs.get(i), file, ifExists);
+          if (seed == null) {
+            err.println("seed " + imgs.get(i).parameters().seed() + ": " + file);
+          }
           out.println(file);
         }
         out.flush();
@@ -302,6 +306,39 @@ final class GenerateCommand implements Callable<Integer> {
     return in.position();
   }
 
+  /** Refuses output places that cannot be written before any image is made. */
+  private void checkOutput(int promptCount) {
+    if (outputDir != null) {
+      if (Files.exists(outputDir) && !Files.isDirectory(outputDir)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--output-dir " + outputDir
+            + " is a file, not a folder");
+      }
+      Path existing = outputDir.toAbsolutePath();
+      while (existing != null && !Files.exists(existing)) {
+        existing = existing.getParent();
+      }
+      if (existing == null || !Files.isWritable(existing)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--output-dir " + outputDir
+            + " cannot be created: " + existing + " is not writable");
+      }
+      return;
+    }
+    if (output != null) {
+      if (Files.isDirectory(output)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--output " + output
+            + " is a folder: give a file name such as " + output.resolve("out.png"));
+      }
+      Path parent = output.toAbsolutePath().getParent();
+      if (parent == null || !Files.isDirectory(parent)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--output " + output + ": the folder " + parent
+            + " does not exist; create it first");
+      }
+      if (!Files.isWritable(parent) || (Files.exists(output) && !Files.isWritable(output))) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--output " + output + " is not writable");
+      }
+    }
+  }
+
   private ProgressListener listener(PrintWriter err, String label, int line) {
     ProgressBar bar = new ProgressBar(err, label);
     if (previewDir == null) {
@@ -313,9 +350,13 @@ final class GenerateCommand implements Callable<Integer> {
         bar.onStep(e);
         try {
           Files.createDirectories(previewDir);
-          Path file = previewDir.resolve(String.format("%04d-step%03d.png", line, e.step() + 1));
-          OutputFiles.write(file, overwrite ? OutputFiles.IfExists.REPLACE : OutputFiles.IfExists.FAIL,
-              stream -> ImageIO.write(e.preview(), "png", stream));
+          for (int k = 0; k < e.previews().size(); k++) {
+            String suffix = e.previews().size() > 1 ? "-" + (k + 1) : "";
+            BufferedImage pv = e.previews().get(k);
+            Path file = previewDir.resolve(String.format("%04d-step%03d%s.png", line, e.step() + 1, suffix));
+            OutputFiles.write(file, overwrite ? OutputFiles.IfExists.REPLACE : OutputFiles.IfExists.FAIL,
+                stream -> ImageIO.write(pv, "png", stream));
+          }
         } catch (IOException ex) {
           throw new UncheckedIOException("Could not write a preview into " + previewDir, ex);
         }

@@ -16,7 +16,7 @@ class CreativeCliTest {
   static final Path ADAPTERS = Path.of("..", "..", "test-models", "adapters").toAbsolutePath().normalize();
 
   private static BufferedImage generate(Path out, String... extra) throws Exception {
-    String[] base = {"generate", "--model", MODEL, "--steps", "2", "--scheduler", "ddim", "--width", "64", "--height",
+    String[] base = {"generate", "--model", MODEL, "--steps", "2", "--scheduler", "ddim", "--seed", "1", "--width", "64", "--height",
         "64", "--output", out.toString()};
     String[] args = new String[base.length + extra.length];
     System.arraycopy(base, 0, args, 0, base.length);

@@ -77,6 +77,35 @@ class DiffuseCliTest {
     assertThat(run("frobnicate").code()).isEqualTo(2);
   }
 
+  @Test
+  void unseededRunPrintsItsRandomSeedWhichReproducesTheImage(@TempDir Path dir) throws Exception {
+    Path a = dir.resolve("a.png");
+    Run r = run("generate", "--model", MODEL, "--prompt", "x", "--steps", "2", "--scheduler", "ddim", "--output",
+        a.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    long seed = PngWriter.readParameters(a).seed();
+    assertThat(r.err()).contains("seed " + seed + ": " + a);
+    Path b = dir.resolve("b.png");
+    run("generate", "--model", MODEL, "--prompt", "x", "--steps", "2", "--scheduler", "ddim", "--seed",
+        Long.toString(seed), "--output", b.toString());
+    assertThat(Files.readAllBytes(b)).isEqualTo(Files.readAllBytes(a));
+  }
+
+  @Test
+  void badOutputIsRefusedBeforeGeneratingAndBadValuesNameTheirOption(@TempDir Path dir) {
+    Run noFolder = run("generate", "--model", MODEL, "--prompt", "x", "--steps", "2", "--output",
+        dir.resolve("missing/o.png").toString());
+    assertThat(noFolder.code()).isEqualTo(2);
+    assertThat(noFolder.err()).contains("does not exist").doesNotContain("1/2").doesNotContain("Exception");
+    Run isFolder = run("generate", "--model", MODEL, "--prompt", "x", "--steps", "2", "--output", dir.toString());
+    assertThat(isFolder.code()).isEqualTo(2);
+    assertThat(isFolder.err()).contains("is a folder");
+    Run width = run("generate", "--model", MODEL, "--prompt", "x", "--steps", "2", "--width", "60", "--output",
+        dir.resolve("o.png").toString());
+    assertThat(width.code()).isEqualTo(2);
+    assertThat(width.err()).contains("multiples of").contains("(option --width)");
+  }
+
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {"sd15-tiny", "sd15-tiny-fp16", "sd15-tiny-optimum",
       "sd15-tiny-batch1", "sd15-tiny-external", "sd2-tiny-v", "sd-turbo-tiny", "lcm-tiny", "sdxl-tiny"})
