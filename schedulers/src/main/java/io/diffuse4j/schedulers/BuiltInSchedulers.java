@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The built-in {@link SchedulerProvider}s, one small nested class per short name, listed in
+ * The built-in {@link io.diffuse4j.api.scheduler.SchedulerProvider}s, one small nested class per short name, listed in
  * {@code META-INF/services/io.diffuse4j.api.scheduler.SchedulerProvider}. Stateless and thread-safe.
  */
 public final class BuiltInSchedulers {
