@@ -16,6 +16,7 @@ import io.diffuse4j.pipelines.adapters.LoraLibrary;
 import io.diffuse4j.pipelines.model.BundledModelFiles;
 import io.diffuse4j.pipelines.model.LoadedModel;
 import io.diffuse4j.pipelines.model.ModelLoader;
+import io.diffuse4j.pipelines.model.ModelManifest;
 import io.diffuse4j.plugins.LoadedPlugins;
 import io.diffuse4j.plugins.PluginLoader;
 import io.diffuse4j.schedulers.Schedulers;
@@ -97,8 +98,21 @@ public final class Diffusion {
     private String engine = InferenceEngine.ONNX_RUNTIME;
     private Path loraDir;
     private long memoryBudget;
+    private boolean verifyModel;
 
     private Builder() {}
+
+    /**
+     * Whether {@link #load()} first checks every file of the model folder against the folder's
+     * {@code SHA256SUMS} manifest ({@link ModelManifest}: {@code sha256sum}'s format); a file whose
+     * hash differs, a missing or unlisted file, or a missing manifest is an
+     * {@link io.diffuse4j.api.pipeline.InvalidModelException} naming the file. Default false. The
+     * bundled model is always verified (against the manifest inside its jar), with or without this.
+     */
+    public Builder verifyModel(boolean verify) {
+      this.verifyModel = verify;
+      return this;
+    }
 
     /**
      * The folder prompts' {@code <lora:NAME:SCALE>} tags are looked up in ({@code NAME.safetensors});
@@ -194,10 +208,13 @@ public final class Diffusion {
 
     /** Opens the model; the caller closes the pipeline (which also releases the plugins). */
     public DiffusionPipeline load() {
+      Path dir = model != null ? model : BundledModelFiles.folder();
+      if (verifyModel && model != null) { // the bundled model's copy was just verified against its own manifest
+        ModelManifest.read(dir).verify(dir);
+      }
       LoadedPlugins plugins = loadPlugins();
       try {
         Injector injector = injector(plugins);
-        Path dir = model != null ? model : BundledModelFiles.folder();
         LoadedModel loaded = injector.getInstance(ModelLoader.class).load(dir);
         LatentPreview preview = loaded.folder().defaults().has("latent_rgb_factors")
             ? previewFrom(loaded) : LatentPreview.stableDiffusion();

@@ -7,13 +7,13 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code ./diffuse} command line: {@code generate}, {@code schedulers}, {@code conformance},
- * {@code benchmark}. Exit codes: 0 ok, 2 bad usage or a bad value ({@link InvalidRequestException}),
+ * {@code benchmark}, {@code manifest}. Exit codes: 0 ok, 2 bad usage or a bad value ({@link InvalidRequestException}),
  * 1 unusable model files or a failed run (other {@link DiffusionException}s).
  */
 @Command(name = "diffuse", mixinStandardHelpOptions = true, version = "diffuse4j 0.1.0",
     description = "Latent diffusion text-to-image on ONNX Runtime, from Java.",
     subcommands = {GenerateCommand.class, SchedulersCommand.class, ConformanceCommand.class,
-        BenchmarkCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        BenchmarkCommand.class, BenchCommand.class, ManifestCommand.class, CommandLine.HelpCommand.class})
 public final class DiffuseCli implements Runnable {
 
   @CommandLine.Spec

@@ -13,6 +13,7 @@ import io.diffuse4j.api.pipeline.InvalidRequestException;
 import io.diffuse4j.pipelines.image.ImageFiles;
 import io.diffuse4j.pipelines.image.OutputFiles;
 import io.diffuse4j.pipelines.image.PngWriter;
+import io.diffuse4j.pipelines.model.ModelManifest;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -127,6 +128,10 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace output files that already exist (regular files only).")
   boolean overwrite;
 
+  @Option(names = "--verify", description = "Check every file of the --model folder against its SHA256SUMS manifest"
+      + " (sha256sum format; make one with 'diffuse manifest DIR') before loading. The bundled model is always verified.")
+  boolean verify;
+
   // --- creative controls (issue 14): LoRA, textual inversion, clip skip ---
   @Option(names = "--lora", description = "LoRA adapter FILE.safetensors[:SCALE] (kohya-ss or diffusers/PEFT keys;"
       + " scale default 1). Repeatable.")
@@ -213,7 +218,11 @@ final class GenerateCommand implements Callable<Integer> {
     }
     Diffusion.Builder b = Diffusion.builder().device(dev).engine(engine).warnings(w -> err.println(w));
     if (model != null) {
-      b.model(model);
+      if (verify && !Files.exists(model.resolve(ModelManifest.FILE))) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--verify: " + model + " has no "
+            + ModelManifest.FILE + " manifest. Make one on a copy you trust with: diffuse manifest " + model);
+      }
+      b.model(model).verifyModel(verify);
     }
     if (plugins != null) {
       b.plugins(plugins);
