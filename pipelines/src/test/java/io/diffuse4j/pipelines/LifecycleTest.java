@@ -140,8 +140,9 @@ class LifecycleTest {
   }
 
   /**
-   * Child JVM: {@code cycles} times, load the model, start {@code threads} generations, close at a
-   * random moment; every generation must end with an image, a cancellation or "pipeline is closed".
+   * Child JVM: {@code cycles} times, load the model, start {@code threads} generations of 1 to 8
+   * steps, close at a random moment once 0 to 7 of them are past their first step; every generation
+   * must end with an image, a cancellation or "pipeline is closed", and the JVM must not crash.
    */
   public static void main(String[] args) throws Exception {
     int cycles = Integer.parseInt(args[0]);
@@ -156,11 +157,22 @@ class LifecycleTest {
       DiffusionPipeline p = Diffusion.load(MODEL);
       List<java.util.concurrent.Future<?>> runs = new ArrayList<>();
       AtomicInteger bad = new AtomicInteger();
+      java.util.concurrent.Semaphore stepping = new java.util.concurrent.Semaphore(0);
+      ProgressListener firstStep = new ProgressListener() {
+        @Override
+        public void onStep(StepEvent e) {
+          if (e.step() == 1) {
+            stepping.release();
+          }
+        }
+      };
       for (int i = 0; i < threads; i++) {
-        int steps = 1 + rnd.nextInt(30);
-        runs.add(pool.submit(() -> p.generate(request(steps))));
+        int steps = 1 + rnd.nextInt(8);
+        runs.add(pool.submit(() -> p.generate(request(steps), firstStep, () -> false)));
       }
-      Thread.sleep(rnd.nextInt(120));
+      // close while some runs are inside the denoising loop (0 to 7 of them past step 1), at a random moment
+      stepping.tryAcquire(rnd.nextInt(8), 10, TimeUnit.SECONDS);
+      Thread.sleep(rnd.nextInt(20));
       p.close();
       for (java.util.concurrent.Future<?> f : runs) {
         try {
@@ -189,8 +201,8 @@ class LifecycleTest {
 
   @Test
   void closeAtRandomMomentsDuringConcurrentGenerationsNeverCrashes() throws Exception {
-    int cycles = Integer.getInteger("diffuse4j.closeSoak.cycles", 25);
-    int threads = Integer.getInteger("diffuse4j.closeSoak.threads", 8);
+    int cycles = Integer.getInteger("diffuse4j.closeSoak.cycles", 200);
+    int threads = Integer.getInteger("diffuse4j.closeSoak.threads", 50);
     Process proc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
         "-cp", System.getProperty("java.class.path"), LifecycleTest.class.getName(), Integer.toString(cycles),
         Integer.toString(threads), "13").redirectErrorStream(true).start();

@@ -95,6 +95,34 @@ class Kdpm2PluginJarTest {
   }
 
   /**
+   * Closing releases the plugin's class loader: after {@link LoadedPlugins#close()} and dropping the
+   * injector, the catalogue and a scheduler made from the plugin, a weak reference to the jar's class
+   * loader clears (nothing static, in diffuse4j or Guice, still holds it).
+   */
+  @Test
+  void closedPluginsClassLoaderIsCollected() throws Exception {
+    pluginJar("diffuse4j-example-kdpm2-scheduler.jar");
+    java.lang.ref.WeakReference<ClassLoader> loader = loadUseAndClose();
+    for (int i = 0; i < 50 && loader.get() != null; i++) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    assertThat(loader.get()).as("the plugin's class loader after close").isNull();
+  }
+
+  private java.lang.ref.WeakReference<ClassLoader> loadUseAndClose() {
+    try (LoadedPlugins loaded = PluginLoader.withParent(host).loadFrom(dir)) {
+      Schedulers schedulers = catalogue(loaded);
+      var config = io.diffuse4j.api.scheduler.SchedulerConfig.of("KDPM2DiscreteScheduler", Map.of());
+      var scheduler = schedulers.create("kdpm2", config);
+      scheduler.setTimesteps(4);
+      ClassLoader cl = scheduler.getClass().getClassLoader();
+      assertThat(cl.getName()).startsWith("plugin:");
+      return new java.lang.ref.WeakReference<>(cl);
+    }
+  }
+
+  /**
    * The catalogue Guice builds from the built-ins and the plugins. The built-ins are the host's
    * providers bound through the schedulers' bridge; here the host is {@link #host}, because this
    * test's own class path also lists the kdpm2 providers (which a real host does not).
