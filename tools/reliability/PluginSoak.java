@@ -5,7 +5,10 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** load -> generate -> close cycles with a plugin folder; prints RSS and loaded class count. */
+/**
+ * load -> generate -> close cycles with a plugin folder; prints RSS and loaded class count.
+ * Usage: PluginSoak MODEL_DIR PLUGIN_DIR|- CYCLES SCHEDULER [nogc]
+ */
 public class PluginSoak {
   static long rssKb() throws Exception {
     for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
@@ -18,6 +21,7 @@ public class PluginSoak {
     Path plugins = a[1].equals("-") ? null : Path.of(a[1]);
     int cycles = Integer.parseInt(a[2]);
     String scheduler = a[3];
+    boolean gc = a.length < 5 || !a[4].equals("nogc"); // "nogc": RSS as an application sees it, heap growth included
     for (int c = 1; c <= cycles; c++) {
       Diffusion.Builder b = Diffusion.builder().model(model).warnings(w -> { });
       if (plugins != null) b.plugins(plugins);
@@ -25,7 +29,9 @@ public class PluginSoak {
         p.generate(GenerationRequest.builder("x").steps(2).size(64, 64).scheduler(scheduler).build());
       }
       if (c == 1 || c % 25 == 0) {
-        System.gc();
+        if (gc) {
+          System.gc();
+        }
         System.out.printf("cycle %d rss_mb %.1f classes %d threads %d%n", c, rssKb() / 1024.0,
             ManagementFactory.getClassLoadingMXBean().getLoadedClassCount(), Thread.activeCount());
       }
