@@ -169,7 +169,13 @@ public final class Diffusion {
       return this;
     }
 
-    /** A folder of plugin jars to load; default none. */
+    /**
+     * A folder of plugin jars to load; default none. A plugin is code that runs with this
+     * application's full rights (files, network, {@code System.exit}): load only jars you would put
+     * on the class path. Faults are contained (time limit per jar, {@code Error}s and {@code null}s
+     * skip that plugin, its threads are interrupted and its class loader released on close); see
+     * {@link PluginLoader}.
+     */
     public Builder plugins(Path dir) {
       this.pluginDir = dir;
       return this;

@@ -62,7 +62,7 @@ final class ConformanceCommand implements Runnable {
     @Parameters(paramLabel = "DIR", description = "Folder of case files, or one file.")
     Path dir;
 
-    @Option(names = "--plugins", description = "Folder of plugin jars whose schedulers to include.")
+    @Option(names = "--plugins", description = "Folder of plugin jars whose schedulers to include. A plugin is code with your rights: use only jars you trust.")
     Path plugins;
 
     @Override
@@ -81,7 +81,7 @@ final class ConformanceCommand implements Runnable {
     @Parameters(paramLabel = "DIR", description = "Folder of case files, or one file.")
     Path dir;
 
-    @Option(names = "--plugins", description = "Folder of plugin jars whose schedulers to include.")
+    @Option(names = "--plugins", description = "Folder of plugin jars whose schedulers to include. A plugin is code with your rights: use only jars you trust.")
     Path plugins;
 
     @Override

@@ -99,7 +99,7 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--fallback-to-cpu", description = "Use the CPU with a warning when the GPU can't be used.")
   boolean fallbackToCpu;
 
-  @Option(names = "--plugins", description = "Folder of plugin jars (schedulers and more).")
+  @Option(names = "--plugins", description = "Folder of plugin jars (schedulers and more). A plugin is code with your rights: use only jars you trust.")
   Path plugins;
 
   @Option(names = "--init-image", description = "Image-to-image: the starting image.")

@@ -15,7 +15,7 @@ final class SchedulersCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--plugins", description = "Folder of plugin jars to include.")
+  @Option(names = "--plugins", description = "Folder of plugin jars to include. A plugin is code with your rights: use only jars you trust.")
   Path plugins;
 
   @Override
