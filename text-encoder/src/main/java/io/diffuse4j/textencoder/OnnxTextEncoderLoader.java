@@ -11,6 +11,8 @@ import io.diffuse4j.onnx.OnnxSessionFactory;
 import io.diffuse4j.textencoder.tokenizer.ClipTokenizer;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Opens a CLIP text encoder and its tokenizer from a model folder. Thread-safe.
@@ -25,24 +27,87 @@ public final class OnnxTextEncoderLoader implements TextEncoderLoader {
     this.sessions = sessions;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The tokenizer is built on its own thread while the session is created (for CLIP's 49k-token
+   * vocabulary the two take similar time, and session creation is mostly single-threaded).
+   */
   @Override
   public TextEncoder load(Path modelDir, String encoderFolder, String tokenizerFolder, String hiddenStatesOutput) {
     Path tokDir = modelDir.resolve(tokenizerFolder);
+    FutureTask<Tokenizer> tokenizerTask = new FutureTask<>(() -> loadTokenizer(tokDir));
+    Thread builder = new Thread(tokenizerTask, "diffuse4j-tokenizer");
+    builder.setDaemon(true);
+    builder.start();
+    OnnxModel model;
+    try {
+      model = sessions.open(modelDir.resolve(encoderFolder).resolve("model.onnx"), encoderFolder);
+    } catch (RuntimeException | Error e) {
+      // as when the tokenizer was built first: its failure is the one reported
+      Tokenizer built;
+      try {
+        built = await(tokenizerTask);
+      } catch (RuntimeException | Error tokenizerFailure) {
+        tokenizerFailure.addSuppressed(e);
+        throw tokenizerFailure;
+      }
+      closeQuietly(built, e);
+      throw e;
+    }
     Tokenizer tokenizer;
     try {
-      tokenizer = ClipTokenizer.load(tokDir);
+      tokenizer = await(tokenizerTask);
+    } catch (RuntimeException | Error e) {
+      model.close();
+      throw e;
+    }
+    try {
+      return new OnnxTextEncoder(model, tokenizer, hiddenStatesOutput);
+    } catch (RuntimeException | Error e) {
+      model.close();
+      closeQuietly(tokenizer, e);
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(Tokenizer tokenizer, Throwable cause) {
+    if (tokenizer instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception suppressed) {
+        cause.addSuppressed(suppressed);
+      }
+    }
+  }
+
+  private static Tokenizer loadTokenizer(Path tokDir) {
+    try {
+      return ClipTokenizer.load(tokDir);
     } catch (DiffusionException e) {
       throw e;
     } catch (RuntimeException e) {
       // malformed vocab.json / merges.txt / tokenizer.json: the message names the file and the field
       throw new InvalidModelException(tokDir, "The tokenizer in " + tokDir + " cannot be used: " + e.getMessage(), e);
     }
-    OnnxModel model = sessions.open(modelDir.resolve(encoderFolder).resolve("model.onnx"), encoderFolder);
+  }
+
+  /** The built tokenizer, or the failure its builder threw, as thrown. */
+  private static Tokenizer await(FutureTask<Tokenizer> task) {
     try {
-      return new OnnxTextEncoder(model, tokenizer, hiddenStatesOutput);
-    } catch (RuntimeException e) {
-      model.close();
-      throw e;
+      return task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DiffusionException("Interrupted while loading the tokenizer", e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException r) {
+        throw r;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new DiffusionException("Could not load the tokenizer: " + c, c);
     }
   }
 }

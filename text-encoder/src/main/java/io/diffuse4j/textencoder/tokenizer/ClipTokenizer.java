@@ -195,9 +195,10 @@ public final class ClipTokenizer implements Tokenizer, AutoCloseable {
           dir + " has no tokenizer.json and no " + (Files.isRegularFile(vocabFile) ? "merges.txt" : "vocab.json")
               + ": copy the model's tokenizer/ folder (tokenizer.json, or vocab.json and merges.txt)");
     }
-    Map<String, Integer> vocab = ClipTokenizerFiles.readVocab(vocabFile);
+    ClipTokenizerFiles.VocabFile read = ClipTokenizerFiles.readVocabFile(vocabFile);
+    Map<String, Integer> vocab = read.vocab();
     List<String> merges = ClipTokenizerFiles.readMerges(mergesFile);
-    String json = ClipTokenizerFiles.tokenizerJsonText(vocab, merges, specials.start, specials.end, specials.unk,
+    String json = ClipTokenizerFiles.tokenizerJsonText(vocab, read.json(), merges, specials.start, specials.end, specials.unk,
         vocabFile, false, exactSplit(ClipTokenizerFiles.SPLIT_REGEX));
     return new Definition(json, vocab, vocabFile + " + " + mergesFile);
   }

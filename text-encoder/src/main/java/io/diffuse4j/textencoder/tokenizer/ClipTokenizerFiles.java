@@ -1,13 +1,9 @@
 package io.diffuse4j.textencoder.tokenizer;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -46,15 +42,6 @@ public final class ClipTokenizerFiles {
   public static final String SPLIT_REGEX = "'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+";
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  /**
-   * For vocab.json: 49k distinct field names, each read once, so interning and canonicalising them
-   * (Jackson's default, made for repeated keys) only costs time.
-   */
-  private static final JsonFactory VOCAB_JSON = JsonFactory.builder()
-      .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
-      .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
-      .build();
-
   private ClipTokenizerFiles() {}
 
   /**
@@ -89,6 +76,24 @@ public final class ClipTokenizerFiles {
    */
   static String tokenizerJsonText(
       Map<String, Integer> vocab,
+      List<String> merges,
+      String startToken,
+      String endToken,
+      String unkToken,
+      Path vocabFile,
+      boolean withNormalizer,
+      String splitRegex) {
+    return tokenizerJsonText(vocab, null, merges, startToken, endToken, unkToken, vocabFile, withNormalizer, splitRegex);
+  }
+
+  /**
+   * As {@link #tokenizerJsonText(Map, List, String, String, String, Path, boolean, String)}, with the
+   * vocabulary written as {@code vocabJson}, the text of the JSON object {@code vocab} was parsed from
+   * (copied as it is, neither re-serialised nor sorted), when not null.
+   */
+  static String tokenizerJsonText(
+      Map<String, Integer> vocab,
+      String vocabJson,
       List<String> merges,
       String startToken,
       String endToken,
@@ -184,15 +189,20 @@ public final class ClipTokenizerFiles {
       g.writeStringField("end_of_word_suffix", "</w>");
       g.writeBooleanField("fuse_unk", false);
       g.writeBooleanField("byte_fallback", false);
-      g.writeObjectFieldStart("vocab");
-      List<Map.Entry<String, Integer>> entries = new ArrayList<>(vocab.entrySet());
-      if (!sortedById(entries)) { // vocab.json files are written in id order: usually nothing to sort
-        entries.sort(Map.Entry.comparingByValue());
+      if (vocabJson != null) {
+        g.writeFieldName("vocab");
+        g.writeRawValue(vocabJson.strip());
+      } else {
+        g.writeObjectFieldStart("vocab");
+        List<Map.Entry<String, Integer>> entries = new ArrayList<>(vocab.entrySet());
+        if (!sortedById(entries)) { // vocab.json files are written in id order: usually nothing to sort
+          entries.sort(Map.Entry.comparingByValue());
+        }
+        for (Map.Entry<String, Integer> e : entries) {
+          g.writeNumberField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
       }
-      for (Map.Entry<String, Integer> e : entries) {
-        g.writeNumberField(e.getKey(), e.getValue());
-      }
-      g.writeEndObject();
       g.writeArrayFieldStart("merges");
       for (String merge : merges) {
         g.writeString(merge);
@@ -248,35 +258,29 @@ public final class ClipTokenizerFiles {
 
   /** Reads {@code vocab.json}: a JSON object mapping each token to its id. */
   static Map<String, Integer> readVocab(Path vocabJson) {
+    return readVocabFile(vocabJson).vocab();
+  }
+
+  /**
+   * {@code vocab.json} as read: its text (the JSON object, after a byte order mark if any) and the
+   * token → id map parsed from it.
+   */
+  record VocabFile(String json, Map<String, Integer> vocab) {}
+
+  /** Reads and checks {@code vocab.json}, keeping its text (see {@link VocabJson}). */
+  static VocabFile readVocabFile(Path vocabJson) {
     String fix = "; copy tokenizer/vocab.json again from the model";
-    Map<String, Integer> vocab = new LinkedHashMap<>(65536);
-    try (JsonParser p = VOCAB_JSON.createParser(vocabJson.toFile())) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new IllegalArgumentException(vocabJson + " must be a JSON object mapping tokens to ids" + fix);
-      }
-      for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-        String token = p.getCurrentName();
-        JsonToken value = p.nextToken();
-        if (value != JsonToken.VALUE_NUMBER_INT || p.getLongValue() < 0 || p.getLongValue() > Integer.MAX_VALUE) {
-          throw new IllegalArgumentException(
-              vocabJson + ": token \"" + token + "\" has id " + p.getText()
-                  + ", expected a non-negative integer; the vocabulary file is corrupt" + fix);
-        }
-        vocab.put(token, p.getIntValue());
-      }
-    } catch (FileNotFoundException | NoSuchFileException e) {
+    String text;
+    try {
+      checkSize(vocabJson, "the model's tokenizer/vocab.json");
+      text = Files.readString(vocabJson, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
       throw new IllegalArgumentException(vocabJson + " is missing: provide the model's tokenizer/vocab.json", e);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(
-          vocabJson + " is not valid JSON (line " + e.getLocation().getLineNr() + ", column "
-              + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage() + ")" + fix, e);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read " + vocabJson + " (" + e + ")" + fix, e);
+      throw new IllegalArgumentException("cannot read " + vocabJson + " as UTF-8 (" + e + ")" + fix, e);
     }
-    if (vocab.isEmpty()) {
-      throw new IllegalArgumentException(vocabJson + " holds no tokens" + fix);
-    }
-    return vocab;
+    Map<String, Integer> vocab = VocabJson.parse(text, vocabJson);
+    return new VocabFile(text.substring(VocabJson.start(text)), vocab);
   }
 
   static Map<String, Integer> vocabFromNode(JsonNode node, Path file) {
