@@ -6,6 +6,7 @@ import com.google.inject.Module;
 import com.google.inject.util.Modules;
 import io.diffuse4j.api.noise.NoiseSourceFactory;
 import io.diffuse4j.api.pipeline.Device;
+import io.diffuse4j.api.pipeline.DiffusionException;
 import io.diffuse4j.api.pipeline.DiffusionPipeline;
 import io.diffuse4j.api.pipeline.RuntimeOptions;
 import io.diffuse4j.onnx.OnnxRuntimeModule;
@@ -25,6 +26,8 @@ import io.diffuse4j.textencoder.TextEncoderModule;
 import io.diffuse4j.unet.UNetModule;
 import io.diffuse4j.vae.VaeModule;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -214,13 +217,22 @@ public final class Diffusion {
 
     /** Opens the model; the caller closes the pipeline (which also releases the plugins). */
     public DiffusionPipeline load() {
-      Path dir = model != null ? model : BundledModelFiles.folder();
-      if (verifyModel && model != null) { // the bundled model's copy was just verified against its own manifest
-        ModelManifest.read(dir).verify(dir);
+      // the bundled model's unpacking and verification (hashing its files) overlaps the injector's creation
+      FutureTask<Path> folder = new FutureTask<>(() -> model != null ? model : BundledModelFiles.folder());
+      if (model == null) {
+        Thread t = new Thread(folder, "diffuse4j-bundled-model");
+        t.setDaemon(true);
+        t.start();
+      } else {
+        folder.run();
+        if (verifyModel) { // the bundled model's copy is verified against its own manifest by BundledModelFiles
+          ModelManifest.read(model).verify(model);
+        }
       }
       LoadedPlugins plugins = loadPlugins();
       try {
         Injector injector = injector(plugins);
+        Path dir = await(folder);
         LoadedModel loaded = injector.getInstance(ModelLoader.class).load(dir);
         LatentPreview preview = loaded.folder().defaults().has("latent_rgb_factors")
             ? previewFrom(loaded) : LatentPreview.stableDiffusion();
@@ -231,6 +243,24 @@ public final class Diffusion {
       } catch (RuntimeException e) {
         plugins.close();
         throw e;
+      }
+    }
+
+    /** The task's value, or its failure as thrown. */
+    private static Path await(FutureTask<Path> task) {
+      try {
+        return task.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new DiffusionException("Interrupted while unpacking the bundled model", e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        if (e.getCause() instanceof Error err) {
+          throw err;
+        }
+        throw new DiffusionException("Could not unpack the bundled model: " + e.getCause(), e.getCause());
       }
     }
 
