@@ -8,19 +8,10 @@ import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.schedulers.SchedulerConfigJson;
 import io.diffuse4j.schedulers.Schedulers;
 import io.diffuse4j.schedulers.noise.DefaultNoiseSourceFactory;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One {@code step()} of every built-in scheduler on SD-sized latents (4x64x64 for 512^2, 4x128x128 for
@@ -35,15 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>JMH state: one per benchmark thread (not shared).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class SchedulerStepBenchmark {
+public class SchedulerStepBenchmark extends MicrosecondBenchmark {
 
-  private static final String SD15 = "{\"_class_name\": \"PNDMScheduler\", \"beta_end\": 0.012,"
+  static final String SD15 = "{\"_class_name\": \"PNDMScheduler\", \"beta_end\": 0.012,"
       + " \"beta_schedule\": \"scaled_linear\", \"beta_start\": 0.00085, \"num_train_timesteps\": 1000,"
       + " \"set_alpha_to_one\": false, \"skip_prk_steps\": true, \"steps_offset\": 1, \"clip_sample\": false}";
 

@@ -5,19 +5,10 @@ import io.diffuse4j.onnx.Half;
 import io.diffuse4j.pipelines.image.Images;
 import io.diffuse4j.pipelines.stages.Tensors;
 import java.awt.image.BufferedImage;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The tensor work around every U-Net call and the decode: the classifier-free-guidance batch (concat of
@@ -31,13 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>JMH state: one per benchmark thread (not shared).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class TensorConversionBenchmark {
+public class TensorConversionBenchmark extends MicrosecondBenchmark {
 
   /** Latent side: 64 (512^2 images) or 128 (1024^2). */
   @Param({"64", "128"})

@@ -4,6 +4,8 @@ import io.diffuse4j.api.scheduler.Scheduler;
 import io.diffuse4j.api.scheduler.SchedulerConfig;
 import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.schedulers.toolkit.ConfigReader;
+import io.diffuse4j.schedulers.toolkit.PredictionType;
+import io.diffuse4j.schedulers.toolkit.TimestepSpacing;
 
 /**
  * What DDPM and DDIM share, as diffusers' classes do: the training schedule ({@code alphas_cumprod}
@@ -19,11 +21,11 @@ abstract class AlphaProductScheduler extends ConfiguredScheduler {
   protected final boolean clipSample;
   protected final double clipSampleRange;
   protected final int stepsOffset;
-  protected final String predictionType;
+  protected final PredictionType predictionType;
   protected final boolean thresholding;
   protected final double thresholdRatio;
   protected final double sampleMaxValue;
-  protected final String spacing;
+  protected final TimestepSpacing spacing;
   protected int numInferenceSteps;
   protected double[] timesteps = new double[0];
 
@@ -40,12 +42,14 @@ abstract class AlphaProductScheduler extends ConfiguredScheduler {
     String schedule = r.choice("beta_schedule", "linear", betaSchedules);
     double[] trained = r.numbers("trained_betas");
     clipSample = r.bool("clip_sample", true);
-    predictionType = r.choice("prediction_type", "epsilon", "epsilon", "sample", "v_prediction");
+    predictionType = r.option("prediction_type", PredictionType.EPSILON, PredictionType.EPSILON, PredictionType.SAMPLE,
+        PredictionType.V_PREDICTION);
     thresholding = r.bool("thresholding", false);
     thresholdRatio = r.number("dynamic_thresholding_ratio", 0.995);
     clipSampleRange = r.number("clip_sample_range", 1.0);
     sampleMaxValue = r.number("sample_max_value", 1.0);
-    spacing = r.choice("timestep_spacing", "leading", "leading", "linspace", "trailing");
+    spacing = r.option("timestep_spacing", TimestepSpacing.LEADING, TimestepSpacing.LEADING, TimestepSpacing.LINSPACE,
+        TimestepSpacing.TRAILING);
     stepsOffset = r.integer("steps_offset", 0);
     boolean zeroSnr = r.bool("rescale_betas_zero_snr", false);
     if (numTrain < 1) {
@@ -61,7 +65,7 @@ abstract class AlphaProductScheduler extends ConfiguredScheduler {
           + numTrain + "), got " + steps);
     }
     numInferenceSteps = steps;
-    long[] t = SchedulerMath.spacedTimesteps(spacing, numTrain, steps, stepsOffset);
+    long[] t = spacing.integerTimesteps(numTrain, steps, stepsOffset);
     timesteps = new double[t.length];
     for (int i = 0; i < t.length; i++) {
       timesteps[i] = t[i];
@@ -100,12 +104,12 @@ abstract class AlphaProductScheduler extends ConfiguredScheduler {
     float sqrtB = (float) Math.sqrt(1 - alphaProdT);
     float[] x0 = new float[x.length];
     switch (predictionType) {
-      case "epsilon" -> {
+      case EPSILON -> {
         for (int i = 0; i < x.length; i++) {
           x0[i] = (x[i] - sqrtB * m[i]) / sqrtA;
         }
       }
-      case "sample" -> System.arraycopy(m, 0, x0, 0, x.length);
+      case SAMPLE -> System.arraycopy(m, 0, x0, 0, x.length);
       default -> {
         for (int i = 0; i < x.length; i++) {
           x0[i] = sqrtA * x[i] - sqrtB * m[i];

@@ -53,12 +53,18 @@ public final class DdimScheduler extends AlphaProductScheduler {
     int n = x.length;
     // 3. predicted noise and predicted original sample x_0 of formula (12), clipped or thresholded (4.)
     float[] eps = new float[n];
-    for (int i = 0; i < n; i++) {
-      eps[i] = switch (predictionType) {
-        case "epsilon" -> m[i];
-        case "sample" -> (x[i] - sqrtA * m[i]) / sqrtB;
-        default -> sqrtA * m[i] + sqrtB * x[i];
-      };
+    switch (predictionType) {
+      case EPSILON -> System.arraycopy(m, 0, eps, 0, n);
+      case SAMPLE -> {
+        for (int i = 0; i < n; i++) {
+          eps[i] = (x[i] - sqrtA * m[i]) / sqrtB;
+        }
+      }
+      default -> {
+        for (int i = 0; i < n; i++) {
+          eps[i] = sqrtA * m[i] + sqrtB * x[i];
+        }
+      }
     }
     float[] x0 = predictOriginal(x, m, alphaProdT, sample.dim(0));
     // 5. variance sigma_t(eta) of formula (16)

@@ -5,6 +5,9 @@ import io.diffuse4j.api.scheduler.SchedulerConfig;
 import io.diffuse4j.api.scheduler.StepContext;
 import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.schedulers.toolkit.ConfigReader;
+import io.diffuse4j.schedulers.toolkit.ConfigValue;
+import io.diffuse4j.schedulers.toolkit.FinalSigmas;
+import io.diffuse4j.schedulers.toolkit.PredictionType;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -31,12 +34,12 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
   public static final String CLASS_NAME = "DPMSolverMultistepScheduler";
 
   private final int solverOrder;
-  private final String predictionType;
+  private final PredictionType predictionType;
   private final boolean thresholding;
   private final double thresholdRatio;
   private final double sampleMaxValue;
-  private final String algorithmType;
-  private final String solverType;
+  private final Algorithm algorithmType;
+  private final boolean midpoint;
   private final boolean lowerOrderFinal;
   private final boolean eulerAtFinal;
   private final boolean karras;
@@ -45,7 +48,7 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
   private final boolean luLambdas;
   private final boolean flowSigmas;
   private final double flowShift;
-  private final String finalSigmasType;
+  private final FinalSigmas finalSigmasType;
   private final double lambdaMinClipped;
   private final String varianceType;
   private final String spacing;
@@ -83,9 +86,8 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
     this.thresholding = keys.thresholding();
     this.thresholdRatio = keys.thresholdRatio();
     this.sampleMaxValue = keys.sampleMaxValue();
-    this.algorithmType = r.choice("algorithm_type", "dpmsolver++", "dpmsolver", "dpmsolver++", "sde-dpmsolver",
-        "sde-dpmsolver++");
-    this.solverType = r.choice("solver_type", "midpoint", "midpoint", "heun");
+    this.algorithmType = r.option("algorithm_type", Algorithm.DPMSOLVER_PP, Algorithm.values());
+    this.midpoint = "midpoint".equals(r.choice("solver_type", "midpoint", "midpoint", "heun"));
     this.lowerOrderFinal = r.bool("lower_order_final", true);
     this.eulerAtFinal = r.bool("euler_at_final", false);
     this.karras = r.bool("use_karras_sigmas", false);
@@ -95,7 +97,7 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
     this.luLambdas = r.bool("use_lu_lambdas", false);
     this.flowSigmas = r.bool("use_flow_sigmas", false);
     this.flowShift = r.number("flow_shift", 1.0);
-    this.finalSigmasType = r.choice("final_sigmas_type", "zero", "zero", "sigma_min");
+    this.finalSigmasType = r.option("final_sigmas_type", FinalSigmas.ZERO, FinalSigmas.values());
     this.lambdaMinClipped = r.number("lambda_min_clipped", Double.NEGATIVE_INFINITY);
     r.keep("variance_type", null);
     // diffusers acts on learned / learned_range only (keeping 3 channels) and ignores other values
@@ -111,20 +113,17 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
     if ((karras ? 1 : 0) + (exponential ? 1 : 0) + (beta ? 1 : 0) > 1) {
       throw refuse("only one of use_beta_sigmas, use_exponential_sigmas, use_karras_sigmas can be true");
     }
-    if (!"dpmsolver++".equals(algorithm) && !"sde-dpmsolver++".equals(algorithm) && "zero".equals(finalSigmasType)) {
+    // diffusers checks the value as given (deis too is refused here)
+    if ((!algorithmType.dataPrediction() || "deis".equals(algorithm)) && finalSigmasType == FinalSigmas.ZERO) {
       throw refuse("final_sigmas_type 'zero' is not supported with algorithm_type '" + algorithm
           + "'; set final_sigmas_type to 'sigma_min'");
     }
-    if ("flow_prediction".equals(predictionType) && !algorithmType.endsWith("++")) {
+    if (predictionType == PredictionType.FLOW_PREDICTION && !algorithmType.dataPrediction()) {
       throw refuse("prediction_type 'flow_prediction' needs algorithm_type 'dpmsolver++' or 'sde-dpmsolver++'"
-          + " (it is '" + algorithmType + "')");
+          + " (it is '" + algorithmType.configValue() + "')");
     }
     this.cosineBetas = "squaredcos_cap_v2".equals(keys.schedule());
     this.alphasCumprod = keys.alphasCumprod(zeroSnr);
-  }
-
-  private static IllegalArgumentException refuse(String message) {
-    return new IllegalArgumentException(CLASS_NAME + ": " + message);
   }
 
   @Override
@@ -190,7 +189,7 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
       ts[i] = (double) (long) ts[i];
     }
     float sigmaLast;
-    if ("sigma_min".equals(finalSigmasType)) {
+    if (finalSigmasType == FinalSigmas.SIGMA_MIN) {
       float a0 = alphasCumprod[0];
       sigmaLast = MultistepMath.sqrtf((1f - a0) / a0);
     } else {
@@ -222,7 +221,7 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
 
   /** Step 1: the model output in the solver's parameterisation (x0 for ++, epsilon otherwise). */
   private float[] convertModelOutput(float[] out, float[] x) {
-    if (algorithmType.endsWith("++")) {
+    if (algorithmType.dataPrediction()) {
       float[] r = dataPrediction(predictionType, out, x);
       if (thresholding) {
         SchedulerMath.threshold(r, batch, thresholdRatio, sampleMaxValue);
@@ -252,7 +251,7 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
   public FloatTensor step(FloatTensor modelOutput, double timestep, FloatTensor sample, StepContext context) {
     requireTimesteps();
     float[] mo = modelOutput.data();
-    if (varianceType != null && "epsilon".equals(predictionType)) {
+    if (varianceType != null && predictionType == PredictionType.EPSILON) {
       // diffusers keeps the first 3 channels of a learned-variance output
       FloatTensor cut = firstChannels(modelOutput, 3);
       mo = cut.data();
@@ -262,7 +261,7 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
     // 1. lower the order at the end of short runs (and always for the last step to a zero sigma)
     int len = timesteps.length;
     boolean lowerFinal = stepIndex == len - 1
-        && (eulerAtFinal || (lowerOrderFinal && len < 15) || "zero".equals(finalSigmasType));
+        && (eulerAtFinal || (lowerOrderFinal && len < 15) || finalSigmasType == FinalSigmas.ZERO);
     boolean lowerSecond = stepIndex == len - 2 && lowerOrderFinal && len < 15;
 
     // 2. the model output as x0 (DPM-Solver++) or epsilon (DPM-Solver), kept in the history
@@ -275,9 +274,9 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
 
     // 3. the SDE variants draw their noise before choosing the order, every step
     float[] noise = null;
-    if (algorithmType.startsWith("sde-")) {
+    if (algorithmType.sde()) {
       if (context == null || context.noise() == null) {
-        throw new IllegalArgumentException(CLASS_NAME + ": algorithm_type \"" + algorithmType
+        throw new IllegalArgumentException(CLASS_NAME + ": algorithm_type \"" + algorithmType.configValue()
             + "\" draws noise in step(); pass a StepContext with a NoiseSource");
       }
       FloatTensor z = context.noise().randn(sample.shape().clone());
@@ -329,21 +328,21 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
     int n = x.length;
     float[] r = new float[n];
     switch (algorithmType) {
-      case "dpmsolver++" -> {
+      case DPMSOLVER_PP -> {
         float c0 = sigmaT / sigmaS;
         float c1 = alphaT * (MultistepMath.expf(-h) - 1f);
         for (int i = 0; i < n; i++) {
           r[i] = c0 * x[i] - c1 * m[i];
         }
       }
-      case "dpmsolver" -> {
+      case DPMSOLVER -> {
         float c0 = alphaT / alphaS;
         float c1 = sigmaT * (MultistepMath.expf(h) - 1f);
         for (int i = 0; i < n; i++) {
           r[i] = c0 * x[i] - c1 * m[i];
         }
       }
-      case "sde-dpmsolver++" -> {
+      case SDE_DPMSOLVER_PP -> {
         float e2 = MultistepMath.expf(-2f * h);
         float c0 = sigmaT / sigmaS * MultistepMath.expf(-h);
         float c1 = alphaT * (1f - e2);
@@ -366,25 +365,19 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
 
   /** Multistep second order (Algorithm 2 of arXiv:2211.01095; heun form of arXiv:2206.00927). */
   private float[] secondOrderUpdate(float[] x, float[] noise) {
-    float[] t = MultistepMath.alphaSigma(sigmas[stepIndex + 1], flowSigmas);
-    float[] s0 = MultistepMath.alphaSigma(sigmas[stepIndex], flowSigmas);
-    float[] s1 = MultistepMath.alphaSigma(sigmas[stepIndex - 1], flowSigmas);
+    float[] t = alphaSigmaAt(stepIndex + 1);
+    float[] s0 = alphaSigmaAt(stepIndex);
     float alphaT = t[0];
     float sigmaT = t[1];
-    float lambdaT = MultistepMath.lambda(t);
-    float lambdaS0 = MultistepMath.lambda(s0);
-    float lambdaS1 = MultistepMath.lambda(s1);
+    float h = lambdaAt(stepIndex + 1) - lambdaAt(stepIndex);
+    float r0 = (lambdaAt(stepIndex) - lambdaAt(stepIndex - 1)) / h;
+    float invR0 = 1f / r0;
     float[] m0 = modelOutputs[solverOrder - 1];
     float[] m1 = modelOutputs[solverOrder - 2];
-    float h = lambdaT - lambdaS0;
-    float h0 = lambdaS0 - lambdaS1;
-    float r0 = h0 / h;
-    float invR0 = 1f / r0;
     int n = x.length;
     float[] r = new float[n];
-    boolean midpoint = "midpoint".equals(solverType);
     switch (algorithmType) {
-      case "dpmsolver++" -> {
+      case DPMSOLVER_PP -> {
         float c0 = sigmaT / s0[1];
         float em = MultistepMath.expf(-h) - 1f;
         float c1 = alphaT * em;
@@ -394,7 +387,7 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
           r[i] = midpoint ? c0 * x[i] - c1 * m0[i] - c2 * d1 : c0 * x[i] - c1 * m0[i] + c2 * d1;
         }
       }
-      case "dpmsolver" -> {
+      case DPMSOLVER -> {
         float c0 = alphaT / s0[0];
         float ep = MultistepMath.expf(h) - 1f;
         float c1 = sigmaT * ep;
@@ -404,7 +397,7 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
           r[i] = c0 * x[i] - c1 * m0[i] - c2 * d1;
         }
       }
-      case "sde-dpmsolver++" -> {
+      case SDE_DPMSOLVER_PP -> {
         float e2 = MultistepMath.expf(-2f * h);
         float c0 = sigmaT / s0[1] * MultistepMath.expf(-h);
         float c1 = alphaT * (1f - e2);
@@ -432,16 +425,14 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
 
   /** Multistep third order (DPM-Solver-3 / DPM-Solver++(3M)). */
   private float[] thirdOrderUpdate(float[] x, float[] noise) {
-    float[] t = MultistepMath.alphaSigma(sigmas[stepIndex + 1], flowSigmas);
-    float[] s0 = MultistepMath.alphaSigma(sigmas[stepIndex], flowSigmas);
-    float[] s1 = MultistepMath.alphaSigma(sigmas[stepIndex - 1], flowSigmas);
-    float[] s2 = MultistepMath.alphaSigma(sigmas[stepIndex - 2], flowSigmas);
+    float[] t = alphaSigmaAt(stepIndex + 1);
+    float[] s0 = alphaSigmaAt(stepIndex);
     float alphaT = t[0];
     float sigmaT = t[1];
-    float lambdaT = MultistepMath.lambda(t);
-    float lambdaS0 = MultistepMath.lambda(s0);
-    float lambdaS1 = MultistepMath.lambda(s1);
-    float lambdaS2 = MultistepMath.lambda(s2);
+    float lambdaT = lambdaAt(stepIndex + 1);
+    float lambdaS0 = lambdaAt(stepIndex);
+    float lambdaS1 = lambdaAt(stepIndex - 1);
+    float lambdaS2 = lambdaAt(stepIndex - 2);
     float[] m0 = modelOutputs[solverOrder - 1];
     float[] m1 = modelOutputs[solverOrder - 2];
     float[] m2 = modelOutputs[solverOrder - 3];
@@ -463,21 +454,21 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
     float cn = 0f;
     int sign1;
     switch (algorithmType) {
-      case "dpmsolver++" -> {
+      case DPMSOLVER_PP -> {
         float em = MultistepMath.expf(-h) - 1f;
         c0 = sigmaT / s0[1];
         c1 = -(alphaT * em);
         c2 = alphaT * (em / h + 1f);
         c3 = -(alphaT * ((MultistepMath.expf(-h) - 1f + h) / (h * h) - 0.5f));
       }
-      case "dpmsolver" -> {
+      case DPMSOLVER -> {
         float ep = MultistepMath.expf(h) - 1f;
         c0 = alphaT / s0[0];
         c1 = -(sigmaT * ep);
         c2 = -(sigmaT * (ep / h - 1f));
         c3 = -(sigmaT * ((MultistepMath.expf(h) - 1f - h) / (h * h) - 0.5f));
       }
-      case "sde-dpmsolver++" -> {
+      case SDE_DPMSOLVER_PP -> {
         float e2 = MultistepMath.expf(-2f * h);
         c0 = sigmaT / s0[1] * MultistepMath.expf(-h);
         c1 = alphaT * (1f - e2);
@@ -505,6 +496,44 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
 
   @Override
   public String toString() {
-    return CLASS_NAME + Arrays.toString(new Object[] {algorithmType, solverOrder, solverType});
+    return CLASS_NAME + Arrays.toString(new Object[] {algorithmType.configValue(), solverOrder,
+        midpoint ? "midpoint" : "heun"});
+  }
+
+  /**
+   * diffusers' {@code algorithm_type}: DPM-Solver on the noise prediction (Lu et al. 2022,
+   * arXiv:2206.00927) or DPM-Solver++ on the data prediction (arXiv:2211.01095), each as an ODE
+   * or an SDE solver. Immutable and thread-safe.
+   */
+  public enum Algorithm implements ConfigValue {
+    /** {@code dpmsolver}. */
+    DPMSOLVER("dpmsolver"),
+    /** {@code dpmsolver++} (the default). */
+    DPMSOLVER_PP("dpmsolver++"),
+    /** {@code sde-dpmsolver}. */
+    SDE_DPMSOLVER("sde-dpmsolver"),
+    /** {@code sde-dpmsolver++}. */
+    SDE_DPMSOLVER_PP("sde-dpmsolver++");
+
+    private final String value;
+
+    Algorithm(String value) {
+      this.value = value;
+    }
+
+    @Override
+    public String configValue() {
+      return value;
+    }
+
+    /** Whether the solver works on the data prediction x0 (the {@code ++} variants). */
+    public boolean dataPrediction() {
+      return this == DPMSOLVER_PP || this == SDE_DPMSOLVER_PP;
+    }
+
+    /** Whether the solver draws noise in every step. */
+    public boolean sde() {
+      return this == SDE_DPMSOLVER || this == SDE_DPMSOLVER_PP;
+    }
   }
 }

@@ -4,6 +4,8 @@ import io.diffuse4j.api.scheduler.SchedulerConfig;
 import io.diffuse4j.api.scheduler.StepContext;
 import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.schedulers.toolkit.ConfigReader;
+import io.diffuse4j.schedulers.toolkit.PredictionType;
+import io.diffuse4j.schedulers.toolkit.SigmaKind;
 
 /**
  * Ancestral sampling with Euler steps (k-diffusion's {@code sample_euler_ancestral}), equal to
@@ -27,16 +29,16 @@ public final class EulerAncestralDiscreteScheduler extends SigmaScheduler {
   /** The diffusers class name. */
   public static final String CLASS_NAME = "EulerAncestralDiscreteScheduler";
 
-  private final String predictionType;
+  private final PredictionType predictionType;
 
   /** A scheduler from a config (of this or another class: unknown keys are kept, missing ones default). */
   public EulerAncestralDiscreteScheduler(SchedulerConfig source) {
     super(CLASS_NAME);
     ConfigReader r = new ConfigReader(source, CLASS_NAME);
     readCommon(r, 0.0001, 0.02, new String[] {"linear", "scaled_linear", "squaredcos_cap_v2"});
-    predictionType = r.choice("prediction_type", "epsilon", "epsilon", "v_prediction");
-    spacing = r.choice("timestep_spacing", "linspace", "linspace", "leading", "trailing");
-    stepsOffset = r.integer("steps_offset", 0);
+    predictionType = r.option("prediction_type", PredictionType.EPSILON, PredictionType.EPSILON,
+        PredictionType.V_PREDICTION);
+    readSpacing(r);
     boolean zeroSnr = r.bool("rescale_betas_zero_snr", false);
     config = r.effectiveConfig();
     buildAlphas(zeroSnr);
@@ -44,43 +46,28 @@ public final class EulerAncestralDiscreteScheduler extends SigmaScheduler {
 
   @Override
   public void setTimesteps(int steps) {
-    checkSteps(steps);
-    float[] ts = SchedulerMath.sigmaTimesteps(spacing, numTrain, steps, stepsOffset);
-    double[] sig = interpolate(ts, trainingSigmas());
-    float[] run = new float[sig.length + 1];
-    for (int i = 0; i < sig.length; i++) {
-      run[i] = (float) sig[i];
-    }
-    setRun(run, ts);
+    Schedule schedule = schedule(steps, SigmaKind.NONE, null, null);
+    setRun(schedule.sigmasThen(0f), schedule.timesteps());
   }
 
   @Override
   public FloatTensor step(FloatTensor modelOutput, double timestep, FloatTensor sample, StepContext ctx) {
-    Tensors.checkSameShape(modelOutput, sample, CLASS_NAME);
-    int i = stepIndex(timestep);
-    float sigma = sigmas[i];
-    float[] x = sample.data();
     // 1. predicted x_0
-    float[] x0 = predictX0(predictionType, sigma, modelOutput.data(), x);
+    StepStart s = startStep(modelOutput, timestep, sample, predictionType);
     // 2. split the move to sigma_to into a deterministic part (to sigma_down) and fresh noise (sigma_up)
-    float from = sigmas[i];
-    float to = sigmas[i + 1];
+    float from = s.sigma();
+    float to = sigmas[s.index() + 1];
     float to2 = to * to;
     float from2 = from * from;
     float sigmaUp = (float) Math.sqrt(to2 * (from2 - to2) / from2);
     float sigmaDown = (float) Math.sqrt(to2 - sigmaUp * sigmaUp);
-    float dt = sigmaDown - sigma;
-    float[] prev = new float[x.length];
-    for (int k = 0; k < x.length; k++) {
-      float d = (x[k] - x0[k]) / sigma;
-      prev[k] = x[k] + d * dt;
-    }
+    float[] prev = eulerMove(s.x(), s.x0(), from, sigmaDown - from);
     // 3. ancestral noise, drawn every step as diffusers does
     float[] z = ctx.noise().randn(modelOutput.shape()).data();
-    for (int k = 0; k < x.length; k++) {
+    for (int k = 0; k < prev.length; k++) {
       prev[k] = prev[k] + z[k] * sigmaUp;
     }
-    stepIndex = i + 1;
+    stepIndex = s.index() + 1;
     return sample.withData(prev);
   }
 }

@@ -4,6 +4,8 @@ import io.diffuse4j.api.scheduler.SchedulerConfig;
 import io.diffuse4j.api.scheduler.StepContext;
 import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.schedulers.toolkit.ConfigReader;
+import io.diffuse4j.schedulers.toolkit.PredictionType;
+import io.diffuse4j.schedulers.toolkit.SigmaKind;
 
 /**
  * Heun's second-order method on the probability-flow ODE (Karras et al. 2022, Algorithm 1),
@@ -28,8 +30,8 @@ public final class HeunDiscreteScheduler extends SigmaScheduler {
   /** The diffusers class name. */
   public static final String CLASS_NAME = "HeunDiscreteScheduler";
 
-  private final String predictionType;
-  private final String sigmaKind;
+  private final PredictionType predictionType;
+  private final SigmaKind sigmaKind;
   private final boolean clipSample;
   private final double clipSampleRange;
   private float[] prevDerivative;
@@ -41,16 +43,13 @@ public final class HeunDiscreteScheduler extends SigmaScheduler {
     super(CLASS_NAME);
     ConfigReader r = new ConfigReader(source, CLASS_NAME);
     readCommon(r, 0.00085, 0.012, new String[] {"linear", "scaled_linear", "squaredcos_cap_v2", "exp"});
-    predictionType = r.choice("prediction_type", "epsilon", "epsilon", "v_prediction", "sample");
-    boolean karras = r.bool("use_karras_sigmas", false);
-    boolean exponential = r.bool("use_exponential_sigmas", false);
-    boolean beta = r.bool("use_beta_sigmas", false);
+    predictionType = r.option("prediction_type", PredictionType.EPSILON, PredictionType.EPSILON,
+        PredictionType.V_PREDICTION, PredictionType.SAMPLE);
+    sigmaKind = SigmaKind.read(r, CLASS_NAME);
     clipSample = r.bool("clip_sample", false);
     clipSampleRange = r.number("clip_sample_range", 1.0);
-    spacing = r.choice("timestep_spacing", "linspace", "linspace", "leading", "trailing");
-    stepsOffset = r.integer("steps_offset", 0);
+    readSpacing(r);
     config = r.effectiveConfig();
-    sigmaKind = sigmaKind(karras, exponential, beta);
     buildAlphas(false);
   }
 
@@ -61,14 +60,9 @@ public final class HeunDiscreteScheduler extends SigmaScheduler {
 
   @Override
   public void setTimesteps(int steps) {
-    checkSteps(steps);
-    float[] ts = SchedulerMath.sigmaTimesteps(spacing, numTrain, steps, stepsOffset);
-    float[] train = trainingSigmas();
-    double[] sig = interpolate(ts, train);
-    if (!"none".equals(sigmaKind)) {
-      sig = convert(sigmaKind, sig, null, null, steps);
-      ts = sigmasToTimesteps(sig, train);
-    }
+    Schedule schedule = schedule(steps, sigmaKind, null, null);
+    double[] sig = schedule.sigmas();
+    float[] ts = schedule.timesteps();
     int n = sig.length;
     // sigmas: s0, s1, s1, ..., s_{n-1}, s_{n-1}, 0; timesteps: t0, t1, t1, ..., t_{n-1}, t_{n-1}
     float[] run = new float[2 * n];
@@ -92,14 +86,14 @@ public final class HeunDiscreteScheduler extends SigmaScheduler {
 
   @Override
   public FloatTensor step(FloatTensor modelOutput, double timestep, FloatTensor sample, StepContext ctx) {
-    Tensors.checkSameShape(modelOutput, sample, CLASS_NAME);
-    int i = stepIndex(timestep);
+    // 1. predicted x_0 at the sigma the model was evaluated at (sigmas[i] on both evaluations)
+    StepStart s = startStep(modelOutput, timestep, sample, predictionType);
+    int i = s.index();
     boolean first = dt == null;
     float sigma = first ? sigmas[i] : sigmas[i - 1];
     float sigmaNext = first ? sigmas[i + 1] : sigmas[i];
-    float[] x = sample.data();
-    // 1. predicted x_0 at the sigma the model was evaluated at
-    float[] x0 = predictX0(predictionType, first ? sigma : sigmaNext, modelOutput.data(), x);
+    float[] x = s.x();
+    float[] x0 = s.x0();
     if (clipSample) {
       float r = (float) clipSampleRange;
       for (int k = 0; k < x0.length; k++) {

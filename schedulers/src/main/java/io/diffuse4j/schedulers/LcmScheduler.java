@@ -5,6 +5,7 @@ import io.diffuse4j.api.scheduler.SchedulerConfig;
 import io.diffuse4j.api.scheduler.StepContext;
 import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.schedulers.toolkit.ConfigReader;
+import io.diffuse4j.schedulers.toolkit.PredictionType;
 import io.diffuse4j.schedulers.toolkit.StrengthAwareTimesteps;
 import java.util.Map;
 
@@ -24,7 +25,7 @@ import java.util.Map;
  *
  * <p>One instance holds the state of one run; not thread-safe.
  */
-public final class LcmScheduler extends ConfiguredScheduler implements StrengthAwareTimesteps {
+public final class LcmScheduler extends RunScheduler implements StrengthAwareTimesteps {
 
   /** diffusers' class name. */
   public static final String CLASS_NAME = "LCMScheduler";
@@ -34,7 +35,7 @@ public final class LcmScheduler extends ConfiguredScheduler implements StrengthA
   private final int originalInferenceSteps;
   private final boolean clipSample;
   private final double clipSampleRange;
-  private final String predictionType;
+  private final PredictionType predictionType;
   private final boolean thresholding;
   private final double thresholdRatio;
   private final double sampleMaxValue;
@@ -42,10 +43,7 @@ public final class LcmScheduler extends ConfiguredScheduler implements StrengthA
   private final float[] alphasCumprod;
   private final float finalAlphaCumprod;
 
-  private double[] timesteps;
   private int numInferenceSteps;
-  private Integer stepIndex;
-  private Integer beginIndex;
 
   /**
    * Builds the scheduler from a config of this or another class (unknown keys kept, missing keys
@@ -54,6 +52,7 @@ public final class LcmScheduler extends ConfiguredScheduler implements StrengthA
    * @throws IllegalArgumentException for configurations diffusers refuses, naming the key
    */
   public LcmScheduler(SchedulerConfig given) {
+    super(CLASS_NAME);
     ConfigReader r = new ConfigReader(given == null ? SchedulerConfig.of(CLASS_NAME, Map.of()) : given, CLASS_NAME);
     this.numTrain = r.integer("num_train_timesteps", 1000);
     double betaStart = r.number("beta_start", 0.00085);
@@ -68,7 +67,8 @@ public final class LcmScheduler extends ConfiguredScheduler implements StrengthA
     this.clipSampleRange = r.number("clip_sample_range", 1.0);
     boolean setAlphaToOne = r.bool("set_alpha_to_one", true);
     r.integer("steps_offset", 0);
-    this.predictionType = r.choice("prediction_type", "epsilon", "epsilon", "sample", "v_prediction");
+    this.predictionType = r.option("prediction_type", PredictionType.EPSILON, PredictionType.EPSILON,
+        PredictionType.SAMPLE, PredictionType.V_PREDICTION);
     this.thresholding = r.bool("thresholding", false);
     this.thresholdRatio = r.number("dynamic_thresholding_ratio", 0.995);
     this.sampleMaxValue = r.number("sample_max_value", 1.0);
@@ -147,33 +147,8 @@ public final class LcmScheduler extends ConfiguredScheduler implements StrengthA
     for (int i = 0; i < numInferenceSteps; i++) {
       ts[i] = origin[(int) Math.floor(i * step)];
     }
-    this.timesteps = ts;
     this.numInferenceSteps = numInferenceSteps;
-    this.stepIndex = null;
-    this.beginIndex = null;
-  }
-
-  @Override
-  public double[] timesteps() {
-    requireTimesteps();
-    return timesteps.clone();
-  }
-
-  @Override
-  public void setBeginIndex(int index) {
-    this.beginIndex = index;
-  }
-
-  @Override
-  public double initNoiseSigma() {
-    return 1.0;
-  }
-
-  private void requireTimesteps() {
-    if (timesteps == null) {
-      throw new IllegalStateException(CLASS_NAME + ": call setTimesteps(numInferenceSteps) before using the"
-          + " schedule");
-    }
+    startRun(ts);
   }
 
   private int indexForTimestep(double t) {
@@ -229,12 +204,12 @@ public final class LcmScheduler extends ConfiguredScheduler implements StrengthA
     float sqrtBeta = MultistepMath.sqrtf(betaProdT);
     float sqrtAlpha = MultistepMath.sqrtf(alphaProdT);
     switch (predictionType) {
-      case "epsilon" -> {
+      case EPSILON -> {
         for (int i = 0; i < n; i++) {
           x0[i] = (x[i] - sqrtBeta * eps[i]) / sqrtAlpha;
         }
       }
-      case "sample" -> System.arraycopy(eps, 0, x0, 0, n);
+      case SAMPLE -> System.arraycopy(eps, 0, x0, 0, n);
       default -> {
         for (int i = 0; i < n; i++) {
           x0[i] = sqrtAlpha * x[i] - sqrtBeta * eps[i];

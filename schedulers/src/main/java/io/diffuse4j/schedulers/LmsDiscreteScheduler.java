@@ -4,6 +4,8 @@ import io.diffuse4j.api.scheduler.SchedulerConfig;
 import io.diffuse4j.api.scheduler.StepContext;
 import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.schedulers.toolkit.ConfigReader;
+import io.diffuse4j.schedulers.toolkit.PredictionType;
+import io.diffuse4j.schedulers.toolkit.SigmaKind;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,8 +37,8 @@ public final class LmsDiscreteScheduler extends SigmaScheduler {
   /** diffusers' default {@code order} argument of {@code step}. */
   private static final int ORDER = 4;
 
-  private final String predictionType;
-  private final String sigmaKind;
+  private final PredictionType predictionType;
+  private final SigmaKind sigmaKind;
   private final Deque<float[]> derivatives = new ArrayDeque<>();
 
   /** A scheduler from a config (of this or another class: unknown keys are kept, missing ones default). */
@@ -44,32 +46,18 @@ public final class LmsDiscreteScheduler extends SigmaScheduler {
     super(CLASS_NAME);
     ConfigReader r = new ConfigReader(source, CLASS_NAME);
     readCommon(r, 0.0001, 0.02, new String[] {"linear", "scaled_linear", "squaredcos_cap_v2"});
-    boolean karras = r.bool("use_karras_sigmas", false);
-    boolean exponential = r.bool("use_exponential_sigmas", false);
-    boolean beta = r.bool("use_beta_sigmas", false);
-    predictionType = r.choice("prediction_type", "epsilon", "epsilon", "sample", "v_prediction");
-    spacing = r.choice("timestep_spacing", "linspace", "linspace", "leading", "trailing");
-    stepsOffset = r.integer("steps_offset", 0);
+    sigmaKind = SigmaKind.read(r, CLASS_NAME);
+    predictionType = r.option("prediction_type", PredictionType.EPSILON, PredictionType.EPSILON,
+        PredictionType.SAMPLE, PredictionType.V_PREDICTION);
+    readSpacing(r);
     config = r.effectiveConfig();
-    sigmaKind = sigmaKind(karras, exponential, beta);
     buildAlphas(false);
   }
 
   @Override
   public void setTimesteps(int steps) {
-    checkSteps(steps);
-    float[] ts = SchedulerMath.sigmaTimesteps(spacing, numTrain, steps, stepsOffset);
-    float[] train = trainingSigmas();
-    double[] sig = interpolate(ts, train);
-    if (!"none".equals(sigmaKind)) {
-      sig = convert(sigmaKind, sig, null, null, steps);
-      ts = sigmasToTimesteps(sig, train);
-    }
-    float[] run = new float[sig.length + 1];
-    for (int i = 0; i < sig.length; i++) {
-      run[i] = (float) sig[i];
-    }
-    setRun(run, ts);
+    Schedule schedule = schedule(steps, sigmaKind, null, null);
+    setRun(schedule.sigmasThen(0f), schedule.timesteps());
     derivatives.clear();
   }
 
@@ -101,12 +89,12 @@ public final class LmsDiscreteScheduler extends SigmaScheduler {
 
   @Override
   public FloatTensor step(FloatTensor modelOutput, double timestep, FloatTensor sample, StepContext ctx) {
-    Tensors.checkSameShape(modelOutput, sample, CLASS_NAME);
-    int i = stepIndex(timestep);
-    float sigma = sigmas[i];
-    float[] x = sample.data();
     // 1. predicted x_0 and the ODE derivative
-    float[] x0 = predictX0(predictionType, sigma, modelOutput.data(), x);
+    StepStart s = startStep(modelOutput, timestep, sample, predictionType);
+    int i = s.index();
+    float sigma = s.sigma();
+    float[] x = s.x();
+    float[] x0 = s.x0();
     float[] d = new float[x.length];
     for (int k = 0; k < x.length; k++) {
       d[k] = (x[k] - x0[k]) / sigma;

@@ -3,6 +3,7 @@ package io.diffuse4j.schedulers;
 import io.diffuse4j.api.scheduler.Scheduler;
 import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.schedulers.toolkit.ConfigReader;
+import io.diffuse4j.schedulers.toolkit.PredictionType;
 
 /**
  * What DPM-Solver and UniPC share, as their diffusers classes do: the run's timesteps and VP
@@ -12,17 +13,10 @@ import io.diffuse4j.schedulers.toolkit.ConfigReader;
  * prediction x0 or the noise prediction. Each subclass reads its own keys, sets the run with
  * {@link #setRun} and writes its own {@code step}. Not thread-safe: one instance per run.
  */
-abstract class MultistepSolverScheduler extends ConfiguredScheduler {
+abstract class MultistepSolverScheduler extends RunScheduler {
 
-  private final String className;
-  /** The run's timesteps (null before {@code setTimesteps}). */
-  double[] timesteps;
   /** The run's sigmas, the final one included. */
   float[] sigmas;
-  /** diffusers' {@code _step_index} (null until the first step). */
-  Integer stepIndex;
-  /** diffusers' {@code _begin_index} (null unless set). */
-  Integer beginIndex;
 
   /**
    * The keys DPM-Solver and UniPC read alike, in diffusers' order and with their defaults.
@@ -39,7 +33,7 @@ abstract class MultistepSolverScheduler extends ConfiguredScheduler {
    * @param sampleMaxValue {@code sample_max_value}
    */
   record SolverKeys(int numTrain, double betaStart, double betaEnd, String schedule, double[] trained,
-      int solverOrder, String predictionType, boolean thresholding, double thresholdRatio, double sampleMaxValue) {
+      int solverOrder, PredictionType predictionType, boolean thresholding, double thresholdRatio, double sampleMaxValue) {
 
     static SolverKeys read(ConfigReader r) {
       int numTrain = r.integer("num_train_timesteps", 1000);
@@ -52,7 +46,8 @@ abstract class MultistepSolverScheduler extends ConfiguredScheduler {
         throw r.bad("solver_order", solverOrder, "1, 2 or 3");
       }
       return new SolverKeys(numTrain, betaStart, betaEnd, schedule, trained, solverOrder,
-          r.choice("prediction_type", "epsilon", "epsilon", "sample", "v_prediction", "flow_prediction"),
+          r.option("prediction_type", PredictionType.EPSILON, PredictionType.EPSILON, PredictionType.SAMPLE,
+              PredictionType.V_PREDICTION, PredictionType.FLOW_PREDICTION),
           r.bool("thresholding", false), r.number("dynamic_thresholding_ratio", 0.995),
           r.number("sample_max_value", 1.0));
     }
@@ -67,56 +62,33 @@ abstract class MultistepSolverScheduler extends ConfiguredScheduler {
     }
   }
 
-  /** Refuses fewer than one inference step. */
-  void checkSteps(int numInferenceSteps) {
-    if (numInferenceSteps < 1) {
-      throw new IllegalArgumentException(className + ": num_inference_steps = " + numInferenceSteps
-          + " must be at least 1");
-    }
-  }
-
   MultistepSolverScheduler(String className) {
-    this.className = className;
+    super(className);
   }
 
   /** Whether the sigmas are flow-matching ones ({@code alpha = 1 - sigma}) instead of VP ones. */
   abstract boolean flowSigmas();
 
+  /** {@code (alpha_t, sigma_t)} at {@code sigmas[index]} (VP or flow). */
+  float[] alphaSigmaAt(int index) {
+    return MultistepMath.alphaSigma(sigmas[index], flowSigmas());
+  }
+
+  /** {@code lambda_t = log(alpha_t) - log(sigma_t)} at {@code sigmas[index]}. */
+  float lambdaAt(int index) {
+    return MultistepMath.lambda(alphaSigmaAt(index));
+  }
+
   /** Sets the run from its timesteps and sigmas; resets the step and begin indices. */
   void setRun(double[] runTimesteps, float[] runSigmas) {
     this.sigmas = runSigmas;
-    this.timesteps = runTimesteps;
-    this.stepIndex = null;
-    this.beginIndex = null;
-  }
-
-  @Override
-  public double[] timesteps() {
-    requireTimesteps();
-    return timesteps.clone();
+    startRun(runTimesteps);
   }
 
   /** The sigmas of the run (one more than timesteps: the final one), as diffusers' {@code sigmas}. */
   public float[] sigmas() {
     requireTimesteps();
     return sigmas.clone();
-  }
-
-  @Override
-  public void setBeginIndex(int index) {
-    this.beginIndex = index;
-  }
-
-  @Override
-  public double initNoiseSigma() {
-    return 1.0;
-  }
-
-  void requireTimesteps() {
-    if (timesteps == null) {
-      throw new IllegalStateException(className + ": call setTimesteps(numInferenceSteps) before using the"
-          + " schedule");
-    }
   }
 
   /** diffusers' {@code index_for_timestep}; a timestep not in the schedule steps from the last index. */
@@ -150,7 +122,7 @@ abstract class MultistepSolverScheduler extends ConfiguredScheduler {
    * The model output {@code m} at sample {@code x} and the current step as the data prediction
    * x0 (before thresholding), for each prediction type.
    */
-  float[] dataPrediction(String predictionType, float[] m, float[] x) {
+  float[] dataPrediction(PredictionType predictionType, float[] m, float[] x) {
     float sigma = sigmas[stepIndex];
     float[] as = MultistepMath.alphaSigma(sigma, flowSigmas());
     float alphaT = as[0];
@@ -158,13 +130,13 @@ abstract class MultistepSolverScheduler extends ConfiguredScheduler {
     int n = x.length;
     float[] r = new float[n];
     switch (predictionType) {
-      case "epsilon" -> {
+      case EPSILON -> {
         for (int i = 0; i < n; i++) {
           r[i] = (x[i] - sigmaT * m[i]) / alphaT;
         }
       }
-      case "sample" -> System.arraycopy(m, 0, r, 0, n);
-      case "v_prediction" -> {
+      case SAMPLE -> System.arraycopy(m, 0, r, 0, n);
+      case V_PREDICTION -> {
         for (int i = 0; i < n; i++) {
           r[i] = alphaT * x[i] - sigmaT * m[i];
         }
@@ -179,15 +151,15 @@ abstract class MultistepSolverScheduler extends ConfiguredScheduler {
   }
 
   /** The model output {@code m} at sample {@code x} and the current step as the noise prediction epsilon. */
-  float[] noisePrediction(String predictionType, float[] m, float[] x) {
+  float[] noisePrediction(PredictionType predictionType, float[] m, float[] x) {
     float[] as = MultistepMath.alphaSigma(sigmas[stepIndex], flowSigmas());
     float alphaT = as[0];
     float sigmaT = as[1];
     int n = x.length;
     float[] r = new float[n];
     switch (predictionType) {
-      case "epsilon" -> System.arraycopy(m, 0, r, 0, n);
-      case "sample" -> {
+      case EPSILON -> System.arraycopy(m, 0, r, 0, n);
+      case SAMPLE -> {
         for (int i = 0; i < n; i++) {
           r[i] = (x[i] - alphaT * m[i]) / sigmaT;
         }

@@ -277,21 +277,29 @@ public final class SchedulerMath {
    */
   public static double sigmaToT(double sigma, double[] logSigmas) {
     double logSigma = Math.log(Math.max(sigma, 1e-10));
-    int n = logSigmas.length;
-    // dists = log_sigma - log_sigmas; low_idx = last index where dist >= 0, clipped to n - 2
-    int low = -1;
-    for (int i = 0; i < n; i++) {
-      if (logSigma - logSigmas[i] >= 0) {
-        low = i;
-      }
-    }
-    low = Math.max(0, Math.min(low, n - 2));
+    int low = sigmaLowIndex(logSigma, i -> logSigmas[i], logSigmas.length);
     int high = low + 1;
     double lo = logSigmas[low];
     double hi = logSigmas[high];
     double w = (lo - logSigma) / (lo - hi);
     w = Math.max(0, Math.min(1, w));
     return (1 - w) * low + w * high;
+  }
+
+  /**
+   * The low index of {@code _sigma_to_t}: with {@code dists = log_sigma - log_sigmas}, the last
+   * index where {@code dists >= 0} ({@code cumsum(dists >= 0).argmax()}), clipped to
+   * {@code [0, n - 2]}. The sign of a float32 or float64 difference is that of the comparison, so
+   * one helper serves the float32 and float64 twins.
+   */
+  public static int sigmaLowIndex(double logSigma, java.util.function.IntToDoubleFunction logSigmaAt, int n) {
+    int low = -1;
+    for (int i = 0; i < n; i++) {
+      if (logSigma >= logSigmaAt.applyAsDouble(i)) {
+        low = i;
+      }
+    }
+    return Math.max(0, Math.min(low, n - 2));
   }
 
   /** Karras et al. (2022) sigmas between sigma_min and sigma_max, rho = 7. */

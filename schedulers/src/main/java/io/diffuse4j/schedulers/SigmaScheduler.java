@@ -4,6 +4,9 @@ import io.diffuse4j.api.scheduler.Scheduler;
 import io.diffuse4j.api.scheduler.SchedulerConfig;
 import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.schedulers.toolkit.ConfigReader;
+import io.diffuse4j.schedulers.toolkit.PredictionType;
+import io.diffuse4j.schedulers.toolkit.SigmaKind;
+import io.diffuse4j.schedulers.toolkit.TimestepSpacing;
 
 /**
  * What diffusers' k-diffusion style schedulers (Euler, Euler ancestral, LMS, Heun) share: the
@@ -11,25 +14,20 @@ import io.diffuse4j.schedulers.toolkit.ConfigReader;
  * the run's timesteps, optionally remapped to Karras, exponential or Beta sigmas), the input
  * scaling {@code x / sqrt(sigma^2 + 1)}, the step index found from the timestep value
  * ({@code index_for_timestep}: the second match when a timestep repeats) or from
- * {@code set_begin_index}, {@code init_noise_sigma} and {@code add_noise}
- * ({@code x0 + noise * sigma}). Not thread-safe: one instance per run.
+ * {@code set_begin_index}, {@code init_noise_sigma}, {@code add_noise}
+ * ({@code x0 + noise * sigma}) and the start of every step (the predicted x0 at the step's sigma).
+ * Not thread-safe: one instance per run.
  */
-abstract class SigmaScheduler extends ConfiguredScheduler {
+abstract class SigmaScheduler extends RunScheduler {
 
-  /** The diffusers class name. */
-  final String className;
   float[] alphasCumprod;
-  String spacing;
+  TimestepSpacing spacing;
   int stepsOffset;
   /** The run's sigmas, float32, one more than the timesteps (Heun: as diffusers repeats them). */
   float[] sigmas;
-  /** The run's timesteps (float32 values). */
-  double[] timesteps;
-  Integer stepIndex;
-  Integer beginIndex;
 
   SigmaScheduler(String className) {
-    this.className = className;
+    super(className);
   }
 
   /** Reads the keys every sigma scheduler shares; call first in the subclass constructor. */
@@ -49,6 +47,12 @@ abstract class SigmaScheduler extends ConfiguredScheduler {
   private double[] trained;
   private String schedule;
 
+  /** Reads {@code timestep_spacing} (linspace by default) and {@code steps_offset} (0). */
+  void readSpacing(ConfigReader r) {
+    spacing = r.option("timestep_spacing", TimestepSpacing.LINSPACE, TimestepSpacing.values());
+    stepsOffset = r.integer("steps_offset", 0);
+  }
+
   /** alphas_cumprod of the schedule read by {@link #readCommon}, with zero-SNR rescaling when asked. */
   void buildAlphas(boolean zeroSnr) {
     alphasCumprod = SchedulerMath.alphasCumprod(schedule, numTrain, betaStart, betaEnd, trained, zeroSnr);
@@ -58,19 +62,46 @@ abstract class SigmaScheduler extends ConfiguredScheduler {
     }
   }
 
-  IllegalArgumentException refuse(String message) {
-    return new IllegalArgumentException(className + ": " + message);
-  }
-
-  void checkSteps(int steps) {
-    if (steps < 1) {
-      throw refuse("num_inference_steps = " + steps + " must be at least 1");
-    }
-  }
-
   /** Training sigmas in float32 (torch), ascending with t. */
   float[] trainingSigmas() {
     return MultistepMath.trainingSigmas(alphasCumprod);
+  }
+
+  /**
+   * The run's timesteps and float64 sigmas (without the final sigma): the spacing's timesteps,
+   * the training sigmas interpolated there ({@link #interpolateSigmas}), remapped to {@code kind}
+   * between {@code sigmaMin} / {@code sigmaMax} (null: the interpolated ends), the timesteps then
+   * taken back from the remapped sigmas ({@code _sigma_to_t}).
+   */
+  Schedule schedule(int steps, SigmaKind kind, Double sigmaMin, Double sigmaMax) {
+    checkSteps(steps);
+    float[] ts = spacing.sigmaTimesteps(numTrain, steps, stepsOffset);
+    float[] train = trainingSigmas();
+    double[] sig = interpolateSigmas(ts, train, steps);
+    if (kind != SigmaKind.NONE) {
+      sig = kind.remap(sig, sigmaMin, sigmaMax, steps);
+      ts = sigmasToTimesteps(sig, train);
+    }
+    return new Schedule(ts, sig);
+  }
+
+  /** A run's timesteps and its float64 sigmas (as many). */
+  record Schedule(float[] timesteps, double[] sigmas) {
+
+    /** The sigmas in float32 followed by {@code last} (diffusers' concatenated final sigma). */
+    float[] sigmasThen(float last) {
+      float[] run = new float[sigmas.length + 1];
+      for (int i = 0; i < sigmas.length; i++) {
+        run[i] = (float) sigmas[i];
+      }
+      run[sigmas.length] = last;
+      return run;
+    }
+  }
+
+  /** {@code np.interp(timesteps, arange(T), sigmas)} (float64); Euler's log-linear interpolation overrides it. */
+  double[] interpolateSigmas(float[] ts, float[] trainSigmas, int steps) {
+    return interpolate(ts, trainSigmas);
   }
 
   /** {@code np.interp(timesteps, arange(T), sigmas)} (float64). */
@@ -80,21 +111,6 @@ abstract class SigmaScheduler extends ConfiguredScheduler {
       out[i] = SchedulerMath.interpIndex(ts[i], trainSigmas);
     }
     return out;
-  }
-
-  /**
-   * Remaps interpolated sigmas: {@code karras}, {@code exponential} or {@code beta}, between
-   * {@code sigmaMin} / {@code sigmaMax} (when null: the last / first of {@code in}).
-   */
-  static double[] convert(String kind, double[] in, Double sigmaMin, Double sigmaMax, int n) {
-    double lo = sigmaMin != null ? sigmaMin : in[in.length - 1];
-    double hi = sigmaMax != null ? sigmaMax : in[0];
-    return switch (kind) {
-      case "karras" -> SchedulerMath.karrasSigmas(lo, hi, n);
-      case "exponential" -> MultistepMath.exponentialSigmas(lo, hi, n);
-      case "beta" -> SchedulerMath.betaSigmas(lo, hi, n, 0.6, 0.6);
-      default -> in;
-    };
   }
 
   /** {@code _sigma_to_t} of each sigma, as float32 timesteps. */
@@ -107,35 +123,14 @@ abstract class SigmaScheduler extends ConfiguredScheduler {
     return out;
   }
 
-  /** The sigma kind chosen by use_karras_sigmas / use_exponential_sigmas / use_beta_sigmas (at most one). */
-  String sigmaKind(boolean karras, boolean exponential, boolean beta) {
-    if ((karras ? 1 : 0) + (exponential ? 1 : 0) + (beta ? 1 : 0) > 1) {
-      throw refuse("only one of use_beta_sigmas, use_exponential_sigmas, use_karras_sigmas can be true");
-    }
-    return karras ? "karras" : exponential ? "exponential" : beta ? "beta" : "none";
-  }
-
   /** Sets the run from float32 sigmas (final one included) and timesteps; resets the step index. */
   void setRun(float[] runSigmas, float[] runTimesteps) {
     sigmas = runSigmas;
-    timesteps = new double[runTimesteps.length];
+    double[] t = new double[runTimesteps.length];
     for (int i = 0; i < runTimesteps.length; i++) {
-      timesteps[i] = runTimesteps[i];
+      t[i] = runTimesteps[i];
     }
-    stepIndex = null;
-    beginIndex = null;
-  }
-
-  void requireTimesteps() {
-    if (timesteps == null) {
-      throw new IllegalStateException(className + ": call setTimesteps(numInferenceSteps) first");
-    }
-  }
-
-  @Override
-  public double[] timesteps() {
-    requireTimesteps();
-    return timesteps.clone();
+    startRun(t);
   }
 
   /** The run's sigmas (diffusers' {@code scheduler.sigmas}). */
@@ -164,10 +159,7 @@ abstract class SigmaScheduler extends ConfiguredScheduler {
     for (float s : sigmas) {
       max = Math.max(max, s);
     }
-    if ("linspace".equals(spacing) || "trailing".equals(spacing)) {
-      return max;
-    }
-    return (float) Math.sqrt(max * max + 1f);
+    return spacing.initNoiseSigma(max);
   }
 
   /** diffusers' {@code index_for_timestep}: the second match when the timestep repeats, else the first. */
@@ -190,6 +182,38 @@ abstract class SigmaScheduler extends ConfiguredScheduler {
           + " steps are done; call setTimesteps for a new run");
     }
     return stepIndex;
+  }
+
+  /**
+   * The start of a step: the shapes checked, the step index, its sigma and the predicted x0 there
+   * (Heun's second evaluation too is at {@code sigmas[index]}, the repeated sigma).
+   */
+  StepStart startStep(FloatTensor modelOutput, double timestep, FloatTensor sample, PredictionType prediction) {
+    Tensors.checkSameShape(modelOutput, sample, className);
+    int i = stepIndex(timestep);
+    float sigma = sigmas[i];
+    float[] x = sample.data();
+    return new StepStart(i, sigma, x, predictX0(prediction, sigma, modelOutput.data(), x));
+  }
+
+  /**
+   * A step's index, sigma, sample and predicted x0.
+   *
+   * @param index the step index
+   * @param sigma {@code sigmas[index]}
+   * @param x the sample's values
+   * @param x0 the predicted original sample
+   */
+  record StepStart(int index, float sigma, float[] x, float[] x0) { }
+
+  /** An Euler move: {@code x + (x - x0) / sigma * dt}, the ODE derivative {@code d = (x - x0) / sigma}. */
+  static float[] eulerMove(float[] x, float[] x0, float sigma, float dt) {
+    float[] prev = new float[x.length];
+    for (int k = 0; k < x.length; k++) {
+      float d = (x[k] - x0[k]) / sigma;
+      prev[k] = x[k] + d * dt;
+    }
+    return prev;
   }
 
   @Override
@@ -232,16 +256,16 @@ abstract class SigmaScheduler extends ConfiguredScheduler {
    * {@code x - sigma * m}, v-prediction {@code m * (-sigma / sqrt(sigma^2 + 1)) + x / (sigma^2 + 1)},
    * sample {@code m}.
    */
-  static float[] predictX0(String predictionType, float sigma, float[] m, float[] x) {
+  static float[] predictX0(PredictionType predictionType, float sigma, float[] m, float[] x) {
     int n = x.length;
     float[] p = new float[n];
     switch (predictionType) {
-      case "epsilon" -> {
+      case EPSILON -> {
         for (int i = 0; i < n; i++) {
           p[i] = x[i] - sigma * m[i];
         }
       }
-      case "v_prediction" -> {
+      case V_PREDICTION -> {
         float s2 = sigma * sigma + 1f;
         float c = -sigma / (float) Math.sqrt(s2);
         for (int i = 0; i < n; i++) {

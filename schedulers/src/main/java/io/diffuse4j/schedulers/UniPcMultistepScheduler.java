@@ -5,6 +5,7 @@ import io.diffuse4j.api.scheduler.SchedulerConfig;
 import io.diffuse4j.api.scheduler.StepContext;
 import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.schedulers.toolkit.ConfigReader;
+import io.diffuse4j.schedulers.toolkit.PredictionType;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -35,7 +36,7 @@ public final class UniPcMultistepScheduler extends MultistepSolverScheduler {
   public static final String CLASS_NAME = "UniPCMultistepScheduler";
 
   private final int solverOrder;
-  private final String predictionType;
+  private final PredictionType predictionType;
   private final boolean thresholding;
   private final double thresholdRatio;
   private final double sampleMaxValue;
@@ -116,7 +117,7 @@ public final class UniPcMultistepScheduler extends MultistepSolverScheduler {
     if (source.get("solver_p") != null) {
       throw refuse("solver_p (an external predictor scheduler) is not supported; set it to null");
     }
-    if (!predictX0 && "flow_prediction".equals(predictionType)) {
+    if (!predictX0 && predictionType == PredictionType.FLOW_PREDICTION) {
       throw refuse("prediction_type 'flow_prediction' needs predict_x0 = true");
     }
     if ((karras ? 1 : 0) + (exponential ? 1 : 0) + (beta ? 1 : 0) > 1) {
@@ -130,10 +131,6 @@ public final class UniPcMultistepScheduler extends MultistepSolverScheduler {
           + " false and choose flow_shift instead");
     }
     this.alphasCumprod = keys.alphasCumprod(zeroSnr);
-  }
-
-  private static IllegalArgumentException refuse(String message) {
-    return new IllegalArgumentException(CLASS_NAME + ": " + message);
   }
 
   @Override
@@ -298,18 +295,11 @@ public final class UniPcMultistepScheduler extends MultistepSolverScheduler {
 
   /** UniP: the order-{@code order} predictor from the current sample (eq. (6) of arXiv:2302.04867). */
   private float[] predict(float[] x, int order) {
-    float[] t = MultistepMath.alphaSigma(sigmas[stepIndex + 1], flowSigmas);
-    float[] s0 = MultistepMath.alphaSigma(sigmas[stepIndex], flowSigmas);
-    float alphaT = t[0];
-    float sigmaT = t[1];
-    float lambdaT = MultistepMath.lambda(t);
-    float lambdaS0 = MultistepMath.lambda(s0);
-    float h = lambdaT - lambdaS0;
-    float[] m0 = modelOutputs[solverOrder - 1];
     int n = x.length;
-    float[] rks = new float[order - 1];
-    float[][] d1s = differences(order, 0, lambdaS0, h, rks, n);
-    Coefficients c = coefficients(h, rks, order);
+    Update u = update(stepIndex, order, n);
+    float[] m0 = u.m0();
+    float[][] d1s = u.d1s();
+    Coefficients c = u.c();
     float[] rhos = null;
     if (order - 1 > 0) {
       if (order == 2) {
@@ -324,10 +314,9 @@ public final class UniPcMultistepScheduler extends MultistepSolverScheduler {
         rhos = MultistepMath.solve(a, rhs);
       }
     }
-    float c0 = predictX0 ? sigmaT / s0[1] : alphaT / s0[0];
-    float scale = predictX0 ? alphaT : sigmaT;
-    float c1 = scale * c.hPhi1();
-    float c2 = scale * c.bh();
+    float c0 = u.c0();
+    float c1 = u.c1();
+    float c2 = u.c2();
     float[] out = new float[n];
     for (int j = 0; j < n; j++) {
       float base = c0 * x[j] - c1 * m0[j];
@@ -347,23 +336,15 @@ public final class UniPcMultistepScheduler extends MultistepSolverScheduler {
 
   /** UniC: corrects {@code thisSample} with the new model output (eq. (7) of arXiv:2302.04867). */
   private float[] correct(float[] modelT, float[] last, float[] thisSample, int order) {
-    float[] t = MultistepMath.alphaSigma(sigmas[stepIndex], flowSigmas);
-    float[] s0 = MultistepMath.alphaSigma(sigmas[stepIndex - 1], flowSigmas);
-    float alphaT = t[0];
-    float sigmaT = t[1];
-    float lambdaT = MultistepMath.lambda(t);
-    float lambdaS0 = MultistepMath.lambda(s0);
-    float h = lambdaT - lambdaS0;
-    float[] m0 = modelOutputs[solverOrder - 1];
     int n = thisSample.length;
-    float[] rks = new float[order - 1];
-    float[][] d1s = differences(order, 1, lambdaS0, h, rks, n);
-    Coefficients c = coefficients(h, rks, order);
+    Update u = update(stepIndex - 1, order, n);
+    float[] m0 = u.m0();
+    float[][] d1s = u.d1s();
+    Coefficients c = u.c();
     float[] rhos = order == 1 ? new float[] {0.5f} : MultistepMath.solve(c.r(), c.b());
-    float c0 = predictX0 ? sigmaT / s0[1] : alphaT / s0[0];
-    float scale = predictX0 ? alphaT : sigmaT;
-    float c1 = scale * c.hPhi1();
-    float c2 = scale * c.bh();
+    float c0 = u.c0();
+    float c1 = u.c1();
+    float c2 = u.c2();
     float rhoLast = rhos[rhos.length - 1];
     float[] out = new float[n];
     for (int j = 0; j < n; j++) {
@@ -383,6 +364,28 @@ public final class UniPcMultistepScheduler extends MultistepSolverScheduler {
     }
     return out;
   }
+
+  /**
+   * What the predictor and the corrector share for the move from {@code sigmas[from]} to
+   * {@code sigmas[from + 1]}: the newest model output {@code m0}, the differences {@code D1s},
+   * the B(h) coefficients, and the scalars of {@code c0 x - c1 m0 - c2 (sum rho D1)}
+   * ({@code x_t = sigma_t / sigma_s0 x - alpha_t h_phi_1 m0 - ...} for the data prediction).
+   */
+  private Update update(int from, int order, int n) {
+    float[] t = MultistepMath.alphaSigma(sigmas[from + 1], flowSigmas);
+    float[] s0 = MultistepMath.alphaSigma(sigmas[from], flowSigmas);
+    float lambdaS0 = MultistepMath.lambda(s0);
+    float h = MultistepMath.lambda(t) - lambdaS0;
+    float[] rks = new float[order - 1];
+    float[][] d1s = differences(order, stepIndex - from, lambdaS0, h, rks, n);
+    Coefficients c = coefficients(h, rks, order);
+    float c0 = predictX0 ? t[1] / s0[1] : t[0] / s0[0];
+    float scale = predictX0 ? t[0] : t[1];
+    return new Update(modelOutputs[solverOrder - 1], d1s, c, c0, scale * c.hPhi1(), scale * c.bh());
+  }
+
+  /** The shared part of a UniP or UniC update ({@link #update}). */
+  private record Update(float[] m0, float[][] d1s, Coefficients c, float c0, float c1, float c2) { }
 
   /**
    * UniPC's {@code D1s}: {@code (m_i - m_0) / r_k} for the {@code order - 1} earlier model outputs,

@@ -1,12 +1,11 @@
 package io.diffuse4j.vae;
 
-import io.diffuse4j.api.model.LatentDistribution;
-import io.diffuse4j.api.model.VaeEncoder;
 import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.onnx.OnnxModel;
 import io.diffuse4j.onnx.TensorValue;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The VAE encoder of a Stable Diffusion ONNX export: {@code sample} (images in [-1, 1]) to the
@@ -17,11 +16,9 @@ import java.util.Set;
  * deterministic {@code latent_sample} taken as the mean.
  * Thread-safe; close to free the session.
  */
-public final class OnnxVaeEncoder implements VaeEncoder {
+public final class OnnxVaeEncoder extends PerImageVaeEncoder {
 
   private final OnnxModel model;
-  private final String outputName;
-  private final boolean parameters;
 
   /** Wraps an opened encoder session. */
   public OnnxVaeEncoder(OnnxModel model) {
@@ -37,42 +34,23 @@ public final class OnnxVaeEncoder implements VaeEncoder {
    *     concatenated on channels, diffusers' {@code moments}) rather than latents
    */
   public OnnxVaeEncoder(OnnxModel model, String outputName, boolean parameters) {
+    super(parameters, runOne(model, model.hasInput("sample") ? "sample" : model.inputs().keySet().iterator().next(),
+        checkedOutput(model, outputName)), model);
     this.model = model;
-    this.outputName = outputName;
-    this.parameters = parameters;
-    model.output(outputName);
   }
 
-  @Override
-  public LatentDistribution encode(FloatTensor images) {
-    String in = model.hasInput("sample") ? "sample" : model.inputs().keySet().iterator().next();
-    FloatTensor[] means = new FloatTensor[images.dim(0)];
-    FloatTensor[] logvars = new FloatTensor[images.dim(0)];
-    for (int i = 0; i < means.length; i++) {
-      FloatTensor out = model.run(Map.of(in, TensorValue.of(images.slice(i))), Set.of(outputName)).get(outputName);
-      if (!parameters) {
-        means[i] = out;
-        continue;
-      }
-      int c = out.dim(1) / 2;
-      int plane = out.dim(2) * out.dim(3);
-      float[] m = new float[c * plane];
-      float[] lv = new float[c * plane];
-      System.arraycopy(out.data(), 0, m, 0, c * plane);
-      System.arraycopy(out.data(), c * plane, lv, 0, c * plane);
-      means[i] = FloatTensor.of(m, 1, c, out.dim(2), out.dim(3));
-      logvars[i] = FloatTensor.of(lv, 1, c, out.dim(2), out.dim(3));
-    }
-    return new LatentDistribution(FloatTensor.concat(means), parameters ? FloatTensor.concat(logvars) : null);
+  private static String checkedOutput(OnnxModel model, String outputName) {
+    model.output(outputName);
+    return outputName;
+  }
+
+  /** One image through {@code model}: {@code input} fed, {@code output} read. */
+  static UnaryOperator<FloatTensor> runOne(OnnxModel model, String input, String output) {
+    return x -> model.run(Map.of(input, TensorValue.of(x)), Set.of(output)).get(output);
   }
 
   /** The underlying model. */
   public OnnxModel model() {
     return model;
-  }
-
-  @Override
-  public void close() {
-    model.close();
   }
 }

@@ -100,14 +100,7 @@ public final class TiledVae {
     if (!withVariance[0]) {
       return new LatentDistribution(moments, null);
     }
-    int c = moments.dim(1) / 2;
-    int plane = moments.dim(2) * moments.dim(3);
-    float[] m = new float[c * plane];
-    float[] lv = new float[c * plane];
-    System.arraycopy(moments.data(), 0, m, 0, c * plane);
-    System.arraycopy(moments.data(), c * plane, lv, 0, c * plane);
-    return new LatentDistribution(FloatTensor.of(m, 1, c, moments.dim(2), moments.dim(3)),
-        FloatTensor.of(lv, 1, c, moments.dim(2), moments.dim(3)));
+    return PerImageVaeEncoder.fromMoments(moments);
   }
 
   private static FloatTensor concatChannels(FloatTensor a, FloatTensor b) {

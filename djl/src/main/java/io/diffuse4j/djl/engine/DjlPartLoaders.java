@@ -11,28 +11,51 @@ import io.diffuse4j.api.model.VaeLoader;
 import io.diffuse4j.api.pipeline.InvalidModelException;
 import io.diffuse4j.onnx.ModelConfigs;
 import io.diffuse4j.textencoder.tokenizer.ClipTokenizer;
+import io.diffuse4j.vae.PerImageVaeDecoder;
+import io.diffuse4j.vae.PerImageVaeEncoder;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The part loaders of a DJL engine, bound by {@link DjlPartsModule}: each opens the part's file
- * ({@link DjlBackend#fileName()}) in its folder of the model. Thread-safe; what they return is the
+ * ({@link DjlBackend#fileName()}) in its folder of the model. VAE parts run one image at a time, as the
+ * ONNX ones do. Thread-safe; what they return is the
  * caller's to close.
  */
 public final class DjlPartLoaders {
 
   private DjlPartLoaders() {}
 
+  /** What every part loader holds: the backend, and the open-then-wrap that closes the part on failure. */
+  abstract static class PartLoader {
+    final DjlBackend backend;
+
+    PartLoader(DjlBackend backend) {
+      this.backend = backend;
+    }
+
+    /** Opens {@code folder}'s part and wraps it; the part is closed when wrapping fails. */
+    <T> T open(Path modelDir, String folder, Function<DjlPart, T> wrap) {
+      DjlPart part = backend.open(modelDir, folder);
+      try {
+        return wrap.apply(part);
+      } catch (RuntimeException e) {
+        part.close();
+        throw e;
+      }
+    }
+  }
+
   /** Text encoders (CLIP tokenizer from the model folder + the DJL part). */
-  public static final class Text implements TextEncoderLoader {
-    private final DjlBackend backend;
+  public static final class Text extends PartLoader implements TextEncoderLoader {
 
     /** A loader for {@code backend}. */
     @Inject
     public Text(DjlBackend backend) {
-      this.backend = backend;
+      super(backend);
     }
 
     @Override
@@ -54,49 +77,38 @@ public final class DjlPartLoaders {
   }
 
   /** U-Nets. */
-  public static final class UNet implements DenoiserLoader {
-    private final DjlBackend backend;
+  public static final class UNet extends PartLoader implements DenoiserLoader {
 
     /** A loader for {@code backend}. */
     @Inject
     public UNet(DjlBackend backend) {
-      this.backend = backend;
+      super(backend);
     }
 
     @Override
     public Denoiser load(Path modelDir) {
-      DjlPart part = backend.open(modelDir, "unet");
-      try {
-        return new DjlDenoiser(part);
-      } catch (RuntimeException e) {
-        part.close();
-        throw e;
-      }
+      return open(modelDir, "unet", DjlDenoiser::new);
     }
   }
 
   /** VAE decoders and encoders. */
-  public static final class Vae implements VaeLoader {
-    private final DjlBackend backend;
+  public static final class Vae extends PartLoader implements VaeLoader {
 
     /** A loader for {@code backend}. */
     @Inject
     public Vae(DjlBackend backend) {
-      this.backend = backend;
+      super(backend);
     }
 
     @Override
     public VaeDecoder loadDecoder(Path modelDir) {
-      DjlPart part = backend.open(modelDir, "vae_decoder");
-      try {
+      return open(modelDir, "vae_decoder", part -> {
         double fromFile = part.spec().configDouble("scaling_factor", 0.18215);
         double scaling = ModelConfigs.readIfPresent(modelDir.resolve("vae_decoder").resolve("config.json"))
             .map(c -> c.path("scaling_factor")).filter(JsonNode::isNumber).map(JsonNode::asDouble).orElse(fromFile);
-        return new DjlVaeDecoder(part, scaling);
-      } catch (RuntimeException e) {
-        part.close();
-        throw e;
-      }
+        return new PerImageVaeDecoder(latentChannels(part.spec()), part.spec().configInt("scale_factor", 8), scaling,
+            latent -> part.run(DjlPart.Feed.of(latent)).get(0), part);
+      });
     }
 
     @Override
@@ -104,7 +116,14 @@ public final class DjlPartLoaders {
       if (!Files.exists(modelDir.resolve("vae_encoder").resolve(backend.fileName()))) {
         return Optional.empty();
       }
-      return Optional.of(new DjlVaeEncoder(backend.open(modelDir, "vae_encoder")));
+      // sample -> latent_sample (the mean, as diffusers' ONNX export) or latent_parameters (optimum's)
+      return Optional.of(open(modelDir, "vae_encoder", part -> new PerImageVaeEncoder(
+          part.spec().outputIndex("latent_parameters") >= 0, image -> part.run(DjlPart.Feed.of(image)).get(0), part)));
+    }
+
+    private static int latentChannels(PartSpec spec) {
+      int c = spec.inputs().get(0).dim(1);
+      return c > 0 ? c : spec.configInt("latent_channels", 4);
     }
   }
 }

@@ -113,6 +113,27 @@ public final class ConfigReader {
         + String.join(", ", allowed));
   }
 
+  /**
+   * A typed option: the string of {@code key} as one of {@code allowed}, read once (steps then
+   * switch on the constant).
+   *
+   * @throws IllegalArgumentException naming the class, key and value, and listing the allowed values
+   */
+  @SafeVarargs
+  public final <E extends Enum<E> & ConfigValue> E option(String key, E def, E... allowed) {
+    String[] names = new String[allowed.length];
+    for (int i = 0; i < allowed.length; i++) {
+      names[i] = allowed[i].configValue();
+    }
+    String s = choice(key, def.configValue(), names);
+    for (E e : allowed) {
+      if (e.configValue().equals(s)) {
+        return e;
+      }
+    }
+    throw new AssertionError(s);
+  }
+
   /** An optional list of numbers (null when absent or null). */
   public double[] numbers(String key) {
     Object v = raw(key, null);

@@ -81,14 +81,7 @@ public final class SigmaSchedules {
    */
   public static double sigmaToTimestepFloat32Logs(double sigma, float[] logSigmas) {
     float ls = (float) Math.log(Math.max(sigma, 1e-10));
-    int n = logSigmas.length;
-    int low = 0;
-    for (int i = 0; i < n; i++) {
-      if (ls - logSigmas[i] >= 0f) {
-        low = i;
-      }
-    }
-    low = Math.min(low, n - 2);
+    int low = SchedulerMath.sigmaLowIndex(ls, i -> logSigmas[i], logSigmas.length);
     int high = low + 1;
     float lo = logSigmas[low];
     float hi = logSigmas[high];
@@ -103,14 +96,7 @@ public final class SigmaSchedules {
    */
   public static float sigmaToTimestepFloat32(float sigma, float[] logSigmas) {
     float logSigma = (float) Math.log(Math.max(sigma, 1e-10));
-    int n = logSigmas.length;
-    int low = -1;
-    for (int i = 0; i < n; i++) {
-      if (logSigma - logSigmas[i] >= 0) {
-        low = i;
-      }
-    }
-    low = Math.max(0, Math.min(low, n - 2));
+    int low = SchedulerMath.sigmaLowIndex(logSigma, i -> logSigmas[i], logSigmas.length);
     float lo = logSigmas[low];
     float hi = logSigmas[low + 1];
     float w = (lo - logSigma) / (lo - hi);

@@ -16,7 +16,7 @@ import java.util.Locale;
  *
  * <p>Immutable and thread-safe.
  */
-public enum TimestepSpacing {
+public enum TimestepSpacing implements ConfigValue {
   /** {@code np.linspace(0, T - 1, n)}, descending. */
   LINSPACE,
   /** {@code arange(n) * (T // n) + steps_offset}, descending. */
@@ -25,6 +25,7 @@ public enum TimestepSpacing {
   TRAILING;
 
   /** The config value ({@code linspace}, {@code leading}, {@code trailing}). */
+  @Override
   public String configValue() {
     return name().toLowerCase(Locale.ROOT);
   }
