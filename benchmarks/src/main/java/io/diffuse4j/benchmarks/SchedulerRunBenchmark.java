@@ -11,16 +11,11 @@ import io.diffuse4j.schedulers.Schedulers;
 import io.diffuse4j.schedulers.noise.DefaultNoiseSourceFactory;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -34,15 +29,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *     org.openjdk.jmh.Main SchedulerRun -p steps=500
  * </pre>
  *
- * <p>JMH state: one per benchmark thread (not shared).
+ * <p>JMH state: one per benchmark thread (not shared); times in milliseconds, longer iterations.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
-@Fork(1)
-public class SchedulerRunBenchmark {
+public class SchedulerRunBenchmark extends MicrosecondBenchmark {
 
   /** The built-in scheduler's short name. */
   @Param({"ddim", "ddpm", "euler", "dpm++2m"})

@@ -6,6 +6,8 @@ import ai.djl.translate.TranslatorContext;
 import io.diffuse4j.api.pipeline.Cancellation;
 import io.diffuse4j.api.pipeline.GenerationRequest;
 import io.diffuse4j.api.pipeline.GenerationResult;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The common part of the translators of {@link DiffusionTranslatorFactory}: turns the input into a
@@ -47,37 +49,34 @@ abstract class DiffusionTranslator<I, O> implements NoBatchifyTranslator<I, O> {
     return output((GenerationResult) ctx.getAttachment(RESULT));
   }
 
+  /**
+   * A translator from two functions: the input to a request (given the defaults) and the result to
+   * the output.
+   */
+  static <I, O> DiffusionTranslator<I, O> of(DiffusionModel model, RequestDefaults defaults,
+      BiFunction<RequestDefaults, I, GenerationRequest> toRequest, Function<GenerationResult, O> toOutput) {
+    return new DiffusionTranslator<>(model, defaults) {
+      @Override
+      GenerationRequest request(I input) {
+        return toRequest.apply(defaults, input);
+      }
+
+      @Override
+      O output(GenerationResult result) {
+        return toOutput.apply(result);
+      }
+    };
+  }
+
   /** GenerationRequest → GenerationResult. */
-  static final class Requests extends DiffusionTranslator<GenerationRequest, GenerationResult> {
-    Requests(DiffusionModel model, RequestDefaults defaults) {
-      super(model, defaults);
-    }
-
-    @Override
-    GenerationRequest request(GenerationRequest input) {
-      return defaults.fill(input);
-    }
-
-    @Override
-    GenerationResult output(GenerationResult result) {
-      return result;
-    }
+  static DiffusionTranslator<GenerationRequest, GenerationResult> requests(DiffusionModel model,
+      RequestDefaults defaults) {
+    return of(model, defaults, RequestDefaults::fill, result -> result);
   }
 
   /** Prompt → first image. */
-  static final class Prompts extends DiffusionTranslator<String, ai.djl.modality.cv.Image> {
-    Prompts(DiffusionModel model, RequestDefaults defaults) {
-      super(model, defaults);
-    }
-
-    @Override
-    GenerationRequest request(String prompt) {
-      return defaults.forPrompt(prompt);
-    }
-
-    @Override
-    ai.djl.modality.cv.Image output(GenerationResult result) {
-      return DjlImages.toImage(result.first().image());
-    }
+  static DiffusionTranslator<String, ai.djl.modality.cv.Image> prompts(DiffusionModel model,
+      RequestDefaults defaults) {
+    return of(model, defaults, RequestDefaults::forPrompt, result -> DjlImages.toImage(result.first().image()));
   }
 }

@@ -53,10 +53,10 @@ public final class DiffusionTranslatorFactory implements TranslatorFactory {
     }
     RequestDefaults defaults = RequestDefaults.from(arguments);
     if (input == GenerationRequest.class && output == GenerationResult.class) {
-      return (Translator<I, O>) new DiffusionTranslator.Requests(m, defaults);
+      return (Translator<I, O>) DiffusionTranslator.requests(m, defaults);
     }
     if (input == String.class && output == Image.class) {
-      return (Translator<I, O>) new DiffusionTranslator.Prompts(m, defaults);
+      return (Translator<I, O>) DiffusionTranslator.prompts(m, defaults);
     }
     if (input == Input.class && output == Output.class) {
       return (Translator<I, O>) new ServingTranslator(m, defaults);

@@ -33,11 +33,6 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
   /** diffusers' class name. */
   public static final String CLASS_NAME = "DPMSolverMultistepScheduler";
 
-  private final int solverOrder;
-  private final PredictionType predictionType;
-  private final boolean thresholding;
-  private final double thresholdRatio;
-  private final double sampleMaxValue;
   private final Algorithm algorithmType;
   private final boolean midpoint;
   private final boolean lowerOrderFinal;
@@ -46,7 +41,6 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
   private final boolean exponential;
   private final boolean betaSigmas;
   private final boolean luLambdas;
-  private final boolean flowSigmas;
   private final double flowShift;
   private final FinalSigmas finalSigmasType;
   private final double lambdaMinClipped;
@@ -56,7 +50,6 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
   private final boolean cosineBetas;
   private final float[] alphasCumprod;
 
-  private float[][] modelOutputs;
   private int lowerOrderNums;
   private int batch = 1;
 
@@ -79,13 +72,7 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
       source = source.with("solver_type", "midpoint");
     }
     ConfigReader r = new ConfigReader(source, CLASS_NAME);
-    SolverKeys keys = SolverKeys.read(r);
-    this.numTrain = keys.numTrain();
-    this.solverOrder = keys.solverOrder();
-    this.predictionType = keys.predictionType();
-    this.thresholding = keys.thresholding();
-    this.thresholdRatio = keys.thresholdRatio();
-    this.sampleMaxValue = keys.sampleMaxValue();
+    SolverKeys keys = readKeys(r);
     this.algorithmType = r.option("algorithm_type", Algorithm.DPMSOLVER_PP, Algorithm.values());
     this.midpoint = "midpoint".equals(r.choice("solver_type", "midpoint", "midpoint", "heun"));
     this.lowerOrderFinal = r.bool("lower_order_final", true);
@@ -124,11 +111,6 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
     }
     this.cosineBetas = "squaredcos_cap_v2".equals(keys.schedule());
     this.alphasCumprod = keys.alphasCumprod(zeroSnr);
-  }
-
-  @Override
-  boolean flowSigmas() {
-    return flowSigmas;
   }
 
   @Override
@@ -267,10 +249,7 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
     // 2. the model output as x0 (DPM-Solver++) or epsilon (DPM-Solver), kept in the history
     float[] x = sample.data();
     float[] m = convertModelOutput(mo, x);
-    for (int i = 0; i < solverOrder - 1; i++) {
-      modelOutputs[i] = modelOutputs[i + 1];
-    }
-    modelOutputs[solverOrder - 1] = m;
+    pushModelOutput(m);
 
     // 3. the SDE variants draw their noise before choosing the order, every step
     float[] noise = null;
@@ -284,13 +263,16 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
     }
 
     // 4. the multistep update of the order the history allows (arXiv:2211.01095, Algorithm 2 and eq. (9))
+    // (alpha, sigma) at the target sigma t and at the current sigma s0, for every order
+    float[] t = alphaSigmaAt(stepIndex + 1);
+    float[] s0 = alphaSigmaAt(stepIndex);
     float[] prev;
     if (solverOrder == 1 || lowerOrderNums < 1 || lowerFinal) {
-      prev = firstOrderUpdate(m, x, noise);
+      prev = firstOrderUpdate(m, x, noise, t, s0);
     } else if (solverOrder == 2 || lowerOrderNums < 2 || lowerSecond) {
-      prev = secondOrderUpdate(x, noise);
+      prev = secondOrderUpdate(x, noise, t, s0);
     } else {
-      prev = thirdOrderUpdate(x, noise);
+      prev = thirdOrderUpdate(x, noise, t, s0);
     }
     if (lowerOrderNums < solverOrder) {
       lowerOrderNums++;
@@ -315,9 +297,7 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
   }
 
   /** DPM-Solver(++) first order (= DDIM), eq. (5) of arXiv:2211.01095; SDE forms eq. (8)/(9). */
-  private float[] firstOrderUpdate(float[] m, float[] x, float[] noise) {
-    float[] t = MultistepMath.alphaSigma(sigmas[stepIndex + 1], flowSigmas);
-    float[] s = MultistepMath.alphaSigma(sigmas[stepIndex], flowSigmas);
+  private float[] firstOrderUpdate(float[] m, float[] x, float[] noise, float[] t, float[] s) {
     float alphaT = t[0];
     float sigmaT = t[1];
     float alphaS = s[0];
@@ -364,9 +344,7 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
   }
 
   /** Multistep second order (Algorithm 2 of arXiv:2211.01095; heun form of arXiv:2206.00927). */
-  private float[] secondOrderUpdate(float[] x, float[] noise) {
-    float[] t = alphaSigmaAt(stepIndex + 1);
-    float[] s0 = alphaSigmaAt(stepIndex);
+  private float[] secondOrderUpdate(float[] x, float[] noise, float[] t, float[] s0) {
     float alphaT = t[0];
     float sigmaT = t[1];
     float h = lambdaAt(stepIndex + 1) - lambdaAt(stepIndex);
@@ -424,9 +402,7 @@ public final class DpmSolverMultistepScheduler extends MultistepSolverScheduler 
   }
 
   /** Multistep third order (DPM-Solver-3 / DPM-Solver++(3M)). */
-  private float[] thirdOrderUpdate(float[] x, float[] noise) {
-    float[] t = alphaSigmaAt(stepIndex + 1);
-    float[] s0 = alphaSigmaAt(stepIndex);
+  private float[] thirdOrderUpdate(float[] x, float[] noise, float[] t, float[] s0) {
     float alphaT = t[0];
     float sigmaT = t[1];
     float lambdaT = lambdaAt(stepIndex + 1);

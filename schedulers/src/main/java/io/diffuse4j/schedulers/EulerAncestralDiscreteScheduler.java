@@ -29,13 +29,11 @@ public final class EulerAncestralDiscreteScheduler extends SigmaScheduler {
   /** The diffusers class name. */
   public static final String CLASS_NAME = "EulerAncestralDiscreteScheduler";
 
-  private final PredictionType predictionType;
 
   /** A scheduler from a config (of this or another class: unknown keys are kept, missing ones default). */
   public EulerAncestralDiscreteScheduler(SchedulerConfig source) {
     super(CLASS_NAME);
-    ConfigReader r = new ConfigReader(source, CLASS_NAME);
-    readCommon(r, 0.0001, 0.02, new String[] {"linear", "scaled_linear", "squaredcos_cap_v2"});
+    ConfigReader r = readCommon(source);
     predictionType = r.option("prediction_type", PredictionType.EPSILON, PredictionType.EPSILON,
         PredictionType.V_PREDICTION);
     readSpacing(r);
@@ -53,7 +51,7 @@ public final class EulerAncestralDiscreteScheduler extends SigmaScheduler {
   @Override
   public FloatTensor step(FloatTensor modelOutput, double timestep, FloatTensor sample, StepContext ctx) {
     // 1. predicted x_0
-    StepStart s = startStep(modelOutput, timestep, sample, predictionType);
+    StepStart s = startStep(modelOutput, timestep, sample);
     // 2. split the move to sigma_to into a deterministic part (to sigma_down) and fresh noise (sigma_up)
     float from = s.sigma();
     float to = sigmas[s.index() + 1];

@@ -29,7 +29,6 @@ public final class EulerDiscreteScheduler extends SigmaScheduler {
   /** The diffusers class name. */
   public static final String CLASS_NAME = "EulerDiscreteScheduler";
 
-  private final PredictionType predictionType;
   private final boolean logLinear;
   private final SigmaKind sigmaKind;
   private final Double sigmaMin;
@@ -40,8 +39,7 @@ public final class EulerDiscreteScheduler extends SigmaScheduler {
   /** A scheduler from a config (of this or another class: unknown keys are kept, missing ones default). */
   public EulerDiscreteScheduler(SchedulerConfig source) {
     super(CLASS_NAME);
-    ConfigReader r = new ConfigReader(source, CLASS_NAME);
-    readCommon(r, 0.0001, 0.02, new String[] {"linear", "scaled_linear", "squaredcos_cap_v2"});
+    ConfigReader r = readCommon(source);
     predictionType = r.option("prediction_type", PredictionType.EPSILON, PredictionType.EPSILON,
         PredictionType.V_PREDICTION, PredictionType.SAMPLE, PredictionType.ORIGINAL_SAMPLE);
     logLinear = "log_linear".equals(r.choice("interpolation_type", "linear", "linear", "log_linear"));
@@ -94,7 +92,7 @@ public final class EulerDiscreteScheduler extends SigmaScheduler {
   @Override
   public FloatTensor step(FloatTensor modelOutput, double timestep, FloatTensor sample, StepContext ctx) {
     // 1. predicted x_0 (sigma_hat = sigma: no churn)
-    StepStart s = startStep(modelOutput, timestep, sample, predictionType);
+    StepStart s = startStep(modelOutput, timestep, sample);
     // 2. the ODE derivative d = (x - x_0) / sigma and an Euler step to the next sigma
     float[] prev = eulerMove(s.x(), s.x0(), s.sigma(), sigmas[s.index() + 1] - s.sigma());
     stepIndex = s.index() + 1;

@@ -30,7 +30,6 @@ public final class HeunDiscreteScheduler extends SigmaScheduler {
   /** The diffusers class name. */
   public static final String CLASS_NAME = "HeunDiscreteScheduler";
 
-  private final PredictionType predictionType;
   private final SigmaKind sigmaKind;
   private final boolean clipSample;
   private final double clipSampleRange;
@@ -87,7 +86,7 @@ public final class HeunDiscreteScheduler extends SigmaScheduler {
   @Override
   public FloatTensor step(FloatTensor modelOutput, double timestep, FloatTensor sample, StepContext ctx) {
     // 1. predicted x_0 at the sigma the model was evaluated at (sigmas[i] on both evaluations)
-    StepStart s = startStep(modelOutput, timestep, sample, predictionType);
+    StepStart s = startStep(modelOutput, timestep, sample);
     int i = s.index();
     boolean first = dt == null;
     float sigma = first ? sigmas[i] : sigmas[i - 1];

@@ -151,7 +151,8 @@ public final class LcmScheduler extends RunScheduler implements StrengthAwareTim
     startRun(ts);
   }
 
-  private int indexForTimestep(double t) {
+  @Override
+  int indexForTimestep(double t) {
     int first = SchedulerMath.indexForTimestep(timesteps, t);
     if (first < 0) {
       throw new IllegalArgumentException(CLASS_NAME + ": timestep " + t + " is not in this run's schedule "

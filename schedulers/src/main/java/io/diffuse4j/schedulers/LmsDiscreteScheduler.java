@@ -37,15 +37,13 @@ public final class LmsDiscreteScheduler extends SigmaScheduler {
   /** diffusers' default {@code order} argument of {@code step}. */
   private static final int ORDER = 4;
 
-  private final PredictionType predictionType;
   private final SigmaKind sigmaKind;
   private final Deque<float[]> derivatives = new ArrayDeque<>();
 
   /** A scheduler from a config (of this or another class: unknown keys are kept, missing ones default). */
   public LmsDiscreteScheduler(SchedulerConfig source) {
     super(CLASS_NAME);
-    ConfigReader r = new ConfigReader(source, CLASS_NAME);
-    readCommon(r, 0.0001, 0.02, new String[] {"linear", "scaled_linear", "squaredcos_cap_v2"});
+    ConfigReader r = readCommon(source);
     sigmaKind = SigmaKind.read(r, CLASS_NAME);
     predictionType = r.option("prediction_type", PredictionType.EPSILON, PredictionType.EPSILON,
         PredictionType.SAMPLE, PredictionType.V_PREDICTION);
@@ -90,7 +88,7 @@ public final class LmsDiscreteScheduler extends SigmaScheduler {
   @Override
   public FloatTensor step(FloatTensor modelOutput, double timestep, FloatTensor sample, StepContext ctx) {
     // 1. predicted x_0 and the ODE derivative
-    StepStart s = startStep(modelOutput, timestep, sample, predictionType);
+    StepStart s = startStep(modelOutput, timestep, sample);
     int i = s.index();
     float sigma = s.sigma();
     float[] x = s.x();

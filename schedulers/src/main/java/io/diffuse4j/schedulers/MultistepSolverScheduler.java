@@ -17,6 +17,14 @@ abstract class MultistepSolverScheduler extends RunScheduler {
 
   /** The run's sigmas, the final one included. */
   float[] sigmas;
+  /** {@code solver_order}, {@code prediction_type} and the thresholding keys, set by {@link #readKeys}. */
+  int solverOrder;
+  PredictionType predictionType;
+  boolean thresholding;
+  double thresholdRatio;
+  double sampleMaxValue;
+  /** The last {@code solver_order} converted model outputs, newest last (diffusers' {@code model_outputs}). */
+  float[][] modelOutputs;
 
   /**
    * The keys DPM-Solver and UniPC read alike, in diffusers' order and with their defaults.
@@ -66,12 +74,32 @@ abstract class MultistepSolverScheduler extends RunScheduler {
     super(className);
   }
 
-  /** Whether the sigmas are flow-matching ones ({@code alpha = 1 - sigma}) instead of VP ones. */
-  abstract boolean flowSigmas();
+  /** Reads the keys both classes share ({@link SolverKeys}) and keeps the solver's. */
+  SolverKeys readKeys(ConfigReader r) {
+    SolverKeys keys = SolverKeys.read(r);
+    numTrain = keys.numTrain();
+    solverOrder = keys.solverOrder();
+    predictionType = keys.predictionType();
+    thresholding = keys.thresholding();
+    thresholdRatio = keys.thresholdRatio();
+    sampleMaxValue = keys.sampleMaxValue();
+    return keys;
+  }
+
+  /** Appends a converted model output to the history, dropping the oldest. */
+  void pushModelOutput(float[] converted) {
+    for (int i = 0; i < solverOrder - 1; i++) {
+      modelOutputs[i] = modelOutputs[i + 1];
+    }
+    modelOutputs[solverOrder - 1] = converted;
+  }
+
+  /** Whether the sigmas are flow-matching ones ({@code alpha = 1 - sigma}) instead of VP ones ({@code use_flow_sigmas}). */
+  boolean flowSigmas;
 
   /** {@code (alpha_t, sigma_t)} at {@code sigmas[index]} (VP or flow). */
   float[] alphaSigmaAt(int index) {
-    return MultistepMath.alphaSigma(sigmas[index], flowSigmas());
+    return MultistepMath.alphaSigma(sigmas[index], flowSigmas);
   }
 
   /** {@code lambda_t = log(alpha_t) - log(sigma_t)} at {@code sigmas[index]}. */
@@ -92,6 +120,7 @@ abstract class MultistepSolverScheduler extends RunScheduler {
   }
 
   /** diffusers' {@code index_for_timestep}; a timestep not in the schedule steps from the last index. */
+  @Override
   int indexForTimestep(double t) {
     int i = SchedulerMath.indexForTimestep(timesteps, t);
     return i >= 0 ? i : timesteps.length - 1;
@@ -124,7 +153,7 @@ abstract class MultistepSolverScheduler extends RunScheduler {
    */
   float[] dataPrediction(PredictionType predictionType, float[] m, float[] x) {
     float sigma = sigmas[stepIndex];
-    float[] as = MultistepMath.alphaSigma(sigma, flowSigmas());
+    float[] as = MultistepMath.alphaSigma(sigma, flowSigmas);
     float alphaT = as[0];
     float sigmaT = as[1];
     int n = x.length;
@@ -152,7 +181,7 @@ abstract class MultistepSolverScheduler extends RunScheduler {
 
   /** The model output {@code m} at sample {@code x} and the current step as the noise prediction epsilon. */
   float[] noisePrediction(PredictionType predictionType, float[] m, float[] x) {
-    float[] as = MultistepMath.alphaSigma(sigmas[stepIndex], flowSigmas());
+    float[] as = MultistepMath.alphaSigma(sigmas[stepIndex], flowSigmas);
     float alphaT = as[0];
     float sigmaT = as[1];
     int n = x.length;
@@ -175,16 +204,8 @@ abstract class MultistepSolverScheduler extends RunScheduler {
 
   @Override
   public FloatTensor addNoise(FloatTensor original, FloatTensor noise, double timestep) {
-    requireTimesteps();
-    int idx;
-    if (beginIndex == null) {
-      idx = indexForTimestep(timestep);
-    } else if (stepIndex != null) {
-      idx = stepIndex;
-    } else {
-      idx = beginIndex;
-    }
-    float[] as = MultistepMath.alphaSigma(sigmas[idx], flowSigmas());
+    int idx = addNoiseIndex(timestep);
+    float[] as = MultistepMath.alphaSigma(sigmas[idx], flowSigmas);
     float[] o = original.data();
     float[] z = noise.data();
     float[] r = new float[o.length];

@@ -50,6 +50,21 @@ abstract class RunScheduler extends ConfiguredScheduler {
     beginIndex = null;
   }
 
+  /** diffusers' {@code index_for_timestep} of this class. */
+  abstract int indexForTimestep(double t);
+
+  /**
+   * The step index {@code add_noise} uses, as diffusers picks it: from the timestep before
+   * {@code set_begin_index}, else the current step, else the begin index.
+   */
+  int addNoiseIndex(double timestep) {
+    requireTimesteps();
+    if (beginIndex == null) {
+      return indexForTimestep(timestep);
+    }
+    return stepIndex != null ? stepIndex : beginIndex;
+  }
+
   @Override
   public double[] timesteps() {
     requireTimesteps();

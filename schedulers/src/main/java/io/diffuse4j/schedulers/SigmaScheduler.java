@@ -6,6 +6,7 @@ import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.schedulers.toolkit.ConfigReader;
 import io.diffuse4j.schedulers.toolkit.PredictionType;
 import io.diffuse4j.schedulers.toolkit.SigmaKind;
+import io.diffuse4j.schedulers.toolkit.SigmaSpace;
 import io.diffuse4j.schedulers.toolkit.TimestepSpacing;
 
 /**
@@ -23,11 +24,26 @@ abstract class SigmaScheduler extends RunScheduler {
   float[] alphasCumprod;
   TimestepSpacing spacing;
   int stepsOffset;
+  /** {@code prediction_type}, read by the subclass among the values its diffusers class accepts. */
+  PredictionType predictionType;
   /** The run's sigmas, float32, one more than the timesteps (Heun: as diffusers repeats them). */
   float[] sigmas;
 
   SigmaScheduler(String className) {
     super(className);
+  }
+
+  /** The beta schedules of diffusers' Euler, Euler ancestral and LMS classes. */
+  static final String[] SCHEDULES = {"linear", "scaled_linear", "squaredcos_cap_v2"};
+
+  /**
+   * {@link #readCommon(ConfigReader, double, double, String[])} with the defaults of Euler, Euler
+   * ancestral and LMS (beta_start 0.0001, beta_end 0.02, {@link #SCHEDULES}).
+   */
+  ConfigReader readCommon(SchedulerConfig source) {
+    ConfigReader r = new ConfigReader(source, className);
+    readCommon(r, 0.0001, 0.02, SCHEDULES);
+    return r;
   }
 
   /** Reads the keys every sigma scheduler shares; call first in the subclass constructor. */
@@ -163,6 +179,7 @@ abstract class SigmaScheduler extends RunScheduler {
   }
 
   /** diffusers' {@code index_for_timestep}: the second match when the timestep repeats, else the first. */
+  @Override
   int indexForTimestep(double t) {
     int first = SchedulerMath.indexForTimestep(timesteps, (float) t);
     if (first < 0) {
@@ -188,12 +205,12 @@ abstract class SigmaScheduler extends RunScheduler {
    * The start of a step: the shapes checked, the step index, its sigma and the predicted x0 there
    * (Heun's second evaluation too is at {@code sigmas[index]}, the repeated sigma).
    */
-  StepStart startStep(FloatTensor modelOutput, double timestep, FloatTensor sample, PredictionType prediction) {
+  StepStart startStep(FloatTensor modelOutput, double timestep, FloatTensor sample) {
     Tensors.checkSameShape(modelOutput, sample, className);
     int i = stepIndex(timestep);
     float sigma = sigmas[i];
     float[] x = sample.data();
-    return new StepStart(i, sigma, x, predictX0(prediction, sigma, modelOutput.data(), x));
+    return new StepStart(i, sigma, x, predictX0(predictionType, sigma, modelOutput.data(), x));
   }
 
   /**
@@ -231,25 +248,10 @@ abstract class SigmaScheduler extends RunScheduler {
   /** {@code original + noise * sigma}, sigma picked as diffusers' {@code add_noise} does. */
   @Override
   public FloatTensor addNoise(FloatTensor original, FloatTensor noise, double timestep) {
-    requireTimesteps();
     Tensors.checkSameShape(noise, original, className);
-    int idx;
-    if (beginIndex == null) {
-      idx = indexForTimestep(timestep);
-    } else if (stepIndex != null) {
-      idx = stepIndex;
-    } else {
-      idx = beginIndex;
-    }
-    float sigma = sigmas[idx];
-    float[] x = original.data();
-    float[] z = noise.data();
-    float[] out = new float[x.length];
-    for (int i = 0; i < x.length; i++) {
-      out[i] = x[i] + z[i] * sigma;
-    }
-    return original.withData(out);
+    return SigmaSpace.addNoise(original, noise, sigmas[addNoiseIndex(timestep)], className);
   }
+
 
   /**
    * The x0 prediction of the k-diffusion schedulers at {@code sigma}: epsilon

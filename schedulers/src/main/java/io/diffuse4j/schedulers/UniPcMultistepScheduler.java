@@ -35,11 +35,6 @@ public final class UniPcMultistepScheduler extends MultistepSolverScheduler {
   /** diffusers' class name. */
   public static final String CLASS_NAME = "UniPCMultistepScheduler";
 
-  private final int solverOrder;
-  private final PredictionType predictionType;
-  private final boolean thresholding;
-  private final double thresholdRatio;
-  private final double sampleMaxValue;
   private final boolean predictX0;
   private final boolean bh1;
   private final boolean lowerOrderFinal;
@@ -47,7 +42,6 @@ public final class UniPcMultistepScheduler extends MultistepSolverScheduler {
   private final boolean karras;
   private final boolean exponential;
   private final boolean betaSigmas;
-  private final boolean flowSigmas;
   private final double flowShift;
   private final String spacing;
   private final int stepsOffset;
@@ -57,7 +51,6 @@ public final class UniPcMultistepScheduler extends MultistepSolverScheduler {
   private final Double shiftTerminal;
   private final float[] alphasCumprod;
 
-  private float[][] modelOutputs;
   private int lowerOrderNums;
   private int thisOrder;
   private float[] lastSample;
@@ -78,13 +71,7 @@ public final class UniPcMultistepScheduler extends MultistepSolverScheduler {
       source = source.with("solver_type", "bh2");
     }
     ConfigReader r = new ConfigReader(source, CLASS_NAME);
-    SolverKeys keys = SolverKeys.read(r);
-    this.numTrain = keys.numTrain();
-    this.solverOrder = keys.solverOrder();
-    this.predictionType = keys.predictionType();
-    this.thresholding = keys.thresholding();
-    this.thresholdRatio = keys.thresholdRatio();
-    this.sampleMaxValue = keys.sampleMaxValue();
+    SolverKeys keys = readKeys(r);
     this.predictX0 = r.bool("predict_x0", true);
     this.bh1 = "bh1".equals(r.choice("solver_type", "bh2", "bh1", "bh2"));
     this.lowerOrderFinal = r.bool("lower_order_final", true);
@@ -131,11 +118,6 @@ public final class UniPcMultistepScheduler extends MultistepSolverScheduler {
           + " false and choose flow_shift instead");
     }
     this.alphasCumprod = keys.alphasCumprod(zeroSnr);
-  }
-
-  @Override
-  boolean flowSigmas() {
-    return flowSigmas;
   }
 
   @Override
@@ -240,10 +222,7 @@ public final class UniPcMultistepScheduler extends MultistepSolverScheduler {
       x = correct(converted, lastSample, x, thisOrder);
     }
     // 2. history of model outputs
-    for (int i = 0; i < solverOrder - 1; i++) {
-      modelOutputs[i] = modelOutputs[i + 1];
-    }
-    modelOutputs[solverOrder - 1] = converted;
+    pushModelOutput(converted);
 
     // 3. UniP predicts the next sample with the order the history (and lower_order_final) allows
     int order = lowerOrderFinal ? Math.min(solverOrder, timesteps.length - stepIndex) : solverOrder;

@@ -22,8 +22,8 @@ public final class DjlPartsModule extends AbstractModule {
   @Override
   protected void configure() {
     bind(DjlBackend.class).toInstance(backend);
-    bind(TextEncoderLoader.class).to(DjlPartLoaders.Text.class);
-    bind(DenoiserLoader.class).to(DjlPartLoaders.UNet.class);
-    bind(VaeLoader.class).to(DjlPartLoaders.Vae.class);
+    bind(TextEncoderLoader.class).to(DjlPartLoaders.class);
+    bind(DenoiserLoader.class).to(DjlPartLoaders.class);
+    bind(VaeLoader.class).to(DjlPartLoaders.class);
   }
 }

@@ -53,78 +53,69 @@ final class ConformanceCommand implements Runnable {
     return System.out;
   }
 
-  @Command(name = "schedulers", mixinStandardHelpOptions = true,
-      description = "Replay ldm-scheduler-case/1 files (a folder or one file).")
-  static final class Schedulers implements Callable<Integer> {
+  /** A replay of one kind of case file: the cases (a file, or a folder of files) checked, then replayed. */
+  abstract static class Replay implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "DIR", description = "Folder of case files, or one file.")
-    Path dir;
+    @Parameters(paramLabel = "CASES", description = "A case file, or a folder of case files.")
+    Path cases;
 
-    @Option(names = "--plugins", description = "Folder of plugin jars whose schedulers to include. A plugin is code with your rights: use only jars you trust.")
-    Path plugins;
+    /** Replays the cases, printing one line each; true when all passed. */
+    abstract boolean replay(Path cases);
 
     @Override
     public Integer call() {
-      requireExists(spec.commandLine(), dir);
-      return SchedulerConformance.run(dir, schedulers(plugins), stdout()) ? 0 : 1;
+      requireExists(spec.commandLine(), cases);
+      return replay(cases) ? 0 : 1;
+    }
+  }
+
+  /** A replay that runs schedulers: the built-ins and those of {@code --plugins}. */
+  abstract static class SchedulerReplay extends Replay {
+    @Option(names = "--plugins", description = "Folder of plugin jars whose schedulers to include. A plugin is code"
+        + " with your rights: use only jars you trust.")
+    Path plugins;
+  }
+
+  @Command(name = "schedulers", mixinStandardHelpOptions = true,
+      description = "Replay ldm-scheduler-case/1 files (a folder or one file).")
+  static final class Schedulers extends SchedulerReplay {
+    @Override
+    boolean replay(Path cases) {
+      return SchedulerConformance.run(cases, schedulers(plugins), stdout());
     }
   }
 
   @Command(name = "add-noise", mixinStandardHelpOptions = true,
       description = "Replay ldm-add-noise-case/1 files (img2img strength -> timesteps, add_noise).")
-  static final class AddNoise implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Parameters(paramLabel = "DIR", description = "Folder of case files, or one file.")
-    Path dir;
-
-    @Option(names = "--plugins", description = "Folder of plugin jars whose schedulers to include. A plugin is code with your rights: use only jars you trust.")
-    Path plugins;
-
+  static final class AddNoise extends SchedulerReplay {
     @Override
-    public Integer call() {
-      requireExists(spec.commandLine(), dir);
-      return AddNoiseConformance.run(dir, schedulers(plugins), stdout()) ? 0 : 1;
+    boolean replay(Path cases) {
+      return AddNoiseConformance.run(cases, schedulers(plugins), stdout());
     }
   }
 
   @Command(name = "randn", mixinStandardHelpOptions = true,
       description = "Replay ldm-randn-cases/1 (torch CPU randn and numpy RandomState randn).")
-  static final class Randn implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Parameters(paramLabel = "FILE", description = "The cases file.")
-    Path file;
-
+  static final class Randn extends Replay {
     @Override
-    public Integer call() {
-      requireExists(spec.commandLine(), file);
-      return RandnConformance.run(file, stdout()) ? 0 : 1;
+    boolean replay(Path cases) {
+      return RandnConformance.run(cases, stdout());
     }
   }
 
   @Command(name = "clip-tokenizer", mixinStandardHelpOptions = true,
       description = "Replay ldm-clip-tokenizer-cases/1 against a tokenizer folder.")
-  static final class ClipTokenizer implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Parameters(paramLabel = "FILE", description = "The cases file.")
-    Path file;
-
+  static final class ClipTokenizer extends Replay {
     @Option(names = "--tokenizer", required = true, description = "Tokenizer folder (vocab.json + merges.txt, "
         + "or tokenizer.json).")
     Path tokenizer;
 
     @Override
-    public Integer call() {
-      requireExists(spec.commandLine(), file);
+    boolean replay(Path cases) {
       requireExists(spec.commandLine(), tokenizer);
-      return ClipTokenizerConformance.run(file, tokenizer, stdout()) ? 0 : 1;
+      return ClipTokenizerConformance.run(cases, tokenizer, stdout());
     }
   }
 }

@@ -31,14 +31,10 @@ import java.util.regex.Pattern;
  *
  * <p>Thread-safe.
  */
-final class A1111Api {
+final class A1111Api extends ServerApi {
 
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss", Locale.ROOT);
 
-  private final ModelHost models;
-  private final JobQueue queue;
-  private final ObjectMapper json;
-  private final ServerSettings settings;
   /** sdapi jobs not yet finished, oldest first; progress reports the newest running one. */
   private final List<Job> running = new CopyOnWriteArrayList<>();
   private final Map<String, Object> options = new ConcurrentHashMap<>();
@@ -46,10 +42,7 @@ final class A1111Api {
   private volatile String lastStamp = "";
 
   A1111Api(ModelHost models, JobQueue queue, ObjectMapper json, ServerSettings settings) {
-    this.models = models;
-    this.queue = queue;
-    this.json = json;
-    this.settings = settings;
+    super(models, queue, json, settings);
   }
 
   void register(RoutesConfig r) {

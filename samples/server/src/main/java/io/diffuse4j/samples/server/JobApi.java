@@ -27,18 +27,11 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safe.
  */
-final class JobApi {
+final class JobApi extends ServerApi {
 
-  private final ModelHost models;
-  private final JobQueue queue;
-  private final ObjectMapper json;
-  private final ServerSettings settings;
 
   JobApi(ModelHost models, JobQueue queue, ObjectMapper json, ServerSettings settings) {
-    this.models = models;
-    this.queue = queue;
-    this.json = json;
-    this.settings = settings;
+    super(models, queue, json, settings);
   }
 
   void register(RoutesConfig r) {
