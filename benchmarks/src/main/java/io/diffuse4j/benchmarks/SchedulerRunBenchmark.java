@@ -8,7 +8,7 @@ import io.diffuse4j.api.scheduler.StepContext;
 import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.schedulers.SchedulerConfigJson;
 import io.diffuse4j.schedulers.Schedulers;
-import io.diffuse4j.schedulers.noise.DefaultNoiseSourceFactory;
+import io.diffuse4j.noise.DefaultNoiseSourceFactory;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;

@@ -7,7 +7,7 @@ import io.diffuse4j.api.scheduler.StepContext;
 import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.schedulers.SchedulerConfigJson;
 import io.diffuse4j.schedulers.Schedulers;
-import io.diffuse4j.schedulers.noise.DefaultNoiseSourceFactory;
+import io.diffuse4j.noise.DefaultNoiseSourceFactory;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;

@@ -4,7 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.TypeLiteral;
 import com.google.inject.name.Names;
 import io.diffuse4j.api.noise.NoiseSourceFactory;
-import io.diffuse4j.schedulers.noise.DefaultNoiseSourceFactory;
+import io.diffuse4j.noise.DefaultNoiseSourceFactory;
 import java.util.function.Consumer;
 
 /**

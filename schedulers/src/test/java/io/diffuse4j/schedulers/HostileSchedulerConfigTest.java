@@ -82,7 +82,7 @@ class HostileSchedulerConfigTest {
           s.setTimesteps(n);
           double[] ts = s.timesteps();
           FloatTensor x = FloatTensor.of(new float[] {0.5f, -0.5f}, 1, 2);
-          StepContext ctx = new StepContext(new io.diffuse4j.schedulers.noise.DefaultNoiseSourceFactory().create(
+          StepContext ctx = new StepContext(new io.diffuse4j.noise.DefaultNoiseSourceFactory().create(
               io.diffuse4j.api.noise.NoiseKind.TORCH, 0), 0);
           for (int i = 0; i < Math.min(3, ts.length); i++) {
             x = s.step(s.scaleModelInput(x, ts[i]).withData(new float[] {0.1f, 0.2f}), ts[i], x, ctx);

@@ -37,7 +37,7 @@ import io.diffuse4j.vae.TiledVae;
 import io.diffuse4j.api.model.VaeDecoder;
 import io.diffuse4j.api.noise.NoiseKind;
 import io.diffuse4j.api.tensor.FloatTensor;
-import io.diffuse4j.schedulers.noise.DefaultNoiseSourceFactory;
+import io.diffuse4j.noise.DefaultNoiseSourceFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package io.diffuse4j.schedulers.noise;
+package io.diffuse4j.noise;
 
 /**
  * The 32-bit Mersenne Twister (MT19937, Matsumoto and Nishimura 1998), seeded with

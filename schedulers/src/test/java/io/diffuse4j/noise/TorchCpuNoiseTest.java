@@ -1,4 +1,4 @@
-package io.diffuse4j.schedulers.noise;
+package io.diffuse4j.noise;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

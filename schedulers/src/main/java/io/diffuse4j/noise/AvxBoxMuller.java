@@ -1,4 +1,4 @@
-package io.diffuse4j.schedulers.noise;
+package io.diffuse4j.noise;
 
 /**
  * PyTorch 1.13's AVX2 Box-Muller block ({@code normal_fill_16_AVX2} in

@@ -1,4 +1,4 @@
-package io.diffuse4j.schedulers.noise;
+package io.diffuse4j.noise;
 
 import io.diffuse4j.api.noise.NoiseSource;
 import io.diffuse4j.api.tensor.FloatTensor;
