@@ -61,8 +61,8 @@ final class MultistepCaseReplay {
     for (int i = 0; i < shape.length; i++) {
       shape[i] = c.get("shape").get(i).asInt();
     }
-    if (c.has("strength") && s instanceof io.diffuse4j.schedulers.toolkit.StrengthAwareTimesteps l) {
-      l.setTimesteps(c.get("num_inference_steps").asInt(), c.get("strength").asDouble());
+    if (c.has("strength")) {
+      s.setTimesteps(c.get("num_inference_steps").asInt(), c.get("strength").asDouble());
     } else {
       s.setTimesteps(c.get("num_inference_steps").asInt());
     }

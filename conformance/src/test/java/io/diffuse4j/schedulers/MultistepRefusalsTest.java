@@ -40,7 +40,7 @@ class MultistepRefusalsTest {
         Scheduler s = MultistepGeneratedCasesTest.factory(config.className()).apply(config);
         int steps = c.get("steps").asInt();
         if (!c.get("strength").isNull()) {
-          ((LcmScheduler) s).setTimesteps(steps, c.get("strength").asDouble());
+          s.setTimesteps(steps, c.get("strength").asDouble());
         } else {
           s.setTimesteps(steps);
         }

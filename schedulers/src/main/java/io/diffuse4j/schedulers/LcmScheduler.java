@@ -6,7 +6,6 @@ import io.diffuse4j.api.scheduler.StepContext;
 import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.schedulers.toolkit.ConfigReader;
 import io.diffuse4j.schedulers.toolkit.PredictionType;
-import io.diffuse4j.schedulers.toolkit.StrengthAwareTimesteps;
 import java.util.Map;
 
 /**
@@ -25,7 +24,7 @@ import java.util.Map;
  *
  * <p>One instance holds the state of one run; not thread-safe.
  */
-public final class LcmScheduler extends RunScheduler implements StrengthAwareTimesteps {
+public final class LcmScheduler extends RunScheduler {
 
   /** diffusers' class name. */
   public static final String CLASS_NAME = "LCMScheduler";

@@ -35,6 +35,19 @@ public interface Scheduler {
    */
   void setTimesteps(int numInferenceSteps);
 
+  /**
+   * Prepares an image-to-image run of {@code numInferenceSteps} steps at {@code strength} (diffusers'
+   * {@code set_timesteps(n, strength=strength)}). Most schedulers' timesteps do not depend on the
+   * strength (the pipeline cuts the run afterwards, diffusers' {@code get_timesteps}), so the default
+   * is {@link #setTimesteps(int)}; a scheduler whose schedule does (LCM picks its timesteps from the
+   * strength-shortened distillation schedule) overrides it.
+   *
+   * @throws IllegalArgumentException when the count or strength is out of range for this config
+   */
+  default void setTimesteps(int numInferenceSteps, double strength) {
+    setTimesteps(numInferenceSteps);
+  }
+
   /** The timesteps of the run, in order, as diffusers' {@code scheduler.timesteps} (a copy). */
   double[] timesteps();
 
