@@ -190,7 +190,7 @@ public final class StableDiffusionPipeline implements DiffusionPipeline {
         request.vaeTiling() != VaeTiling.OFF);
     aspect(warnings, "init image", request.initImage(), s);
     aspect(warnings, "mask", request.mask(), s);
-    Scheduler scheduler = scheduler(s);
+    Scheduler scheduler = scheduler(s, request.mask() != null);
     InitialLatents initialLatents = InitialLatents.forRequest(request, s, model);
     // 2. Encode the prompt (with the negative prompt under classifier-free guidance)
     Conditioning cond = guidance.condition(promptEncoder.encode(request, s, guidance.needsUnconditional(), warnings));
@@ -230,8 +230,8 @@ public final class StableDiffusionPipeline implements DiffusionPipeline {
   }
 
   /** A fresh scheduler of the settings' kind with its timesteps set. */
-  private Scheduler scheduler(Settings s) {
-    Scheduler scheduler = schedulers.create(s.schedulerName(), model.schedulerConfig());
+  private Scheduler scheduler(Settings s, boolean inpainting) {
+    Scheduler scheduler = schedulers.create(s.schedulerName(), model.pipelineSchedulerConfig(inpainting));
     if (s.steps() > scheduler.numTrainTimesteps()) {
       throw new InvalidRequestException("steps", "steps must be <= " + scheduler.numTrainTimesteps()
           + " (the scheduler's num_train_timesteps), got " + s.steps());

@@ -27,6 +27,17 @@ public record LoadedModel(ModelFolder folder, ModelInfo info, ModelFamily family
     Denoiser denoiser, VaeDecoder vaeDecoder, Optional<VaeEncoder> vaeEncoder, SchedulerConfig schedulerConfig)
     implements AutoCloseable {
 
+  /**
+   * The scheduler config as the diffusers pipeline for this model and request holds it
+   * ({@link PipelineSchedulerConfig}): what schedulers are made from.
+   *
+   * @param inpainting whether the request paints into a mask
+   */
+  public SchedulerConfig pipelineSchedulerConfig(boolean inpainting) {
+    boolean inpaintingUnet = denoiser.info().inChannels() > vaeDecoder.latentChannels();
+    return PipelineSchedulerConfig.of(schedulerConfig, family, inpaintingUnet, inpainting);
+  }
+
   @Override
   public void close() {
     List<AutoCloseable> parts = new ArrayList<>();

@@ -4,12 +4,16 @@ import io.diffuse4j.api.noise.NoiseSource;
 import io.diffuse4j.api.scheduler.Scheduler;
 import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.pipelines.image.Images;
+import io.diffuse4j.schedulers.toolkit.StrengthAwareTimesteps;
 import java.awt.image.BufferedImage;
 
 /**
- * Image-to-image, as diffusers' {@code StableDiffusionImg2ImgPipeline}: the init image's latents
- * noised to the first of the timesteps that {@code strength} keeps ({@code get_timesteps});
- * strength 1 starts from pure noise, strength 0 runs no step. Thread-safe when the VAE is.
+ * Image-to-image, as diffusers' {@code StableDiffusionImg2ImgPipeline} (and its SDXL twin): the
+ * init image's latents noised to the first of the timesteps that {@code strength} keeps
+ * ({@code get_timesteps}), at strength 1 too ({@code add_noise} at the first timestep, so the image
+ * still shows through); strength 0 runs no step. For latent-consistency models, as
+ * {@code LatentConsistencyModelImg2ImgPipeline}: the scheduler picks its timesteps from the strength
+ * ({@link StrengthAwareTimesteps}) and all of them run. Thread-safe when the VAE is.
  */
 public final class ImageToImageLatents implements InitialLatents {
 
@@ -18,15 +22,26 @@ public final class ImageToImageLatents implements InitialLatents {
   private final Settings settings;
   private final LatentShape shape;
   private final ImageLatents vae;
+  private final boolean strengthSchedule;
 
   /** Image-to-image from {@code initImage} (resized to the settings' size) at {@code strength}. */
   public ImageToImageLatents(BufferedImage initImage, double strength, Settings settings, LatentShape shape,
       ImageLatents vae) {
+    this(initImage, strength, settings, shape, vae, false);
+  }
+
+  /**
+   * As above; with {@code strengthSchedule} (latent-consistency models) a {@link StrengthAwareTimesteps}
+   * scheduler's timesteps are set from the strength instead of cut by it.
+   */
+  public ImageToImageLatents(BufferedImage initImage, double strength, Settings settings, LatentShape shape,
+      ImageLatents vae, boolean strengthSchedule) {
     this.initImage = initImage;
     this.strength = strength;
     this.settings = settings;
     this.shape = shape;
     this.vae = vae;
+    this.strengthSchedule = strengthSchedule;
   }
 
   /**
@@ -48,26 +63,39 @@ public final class ImageToImageLatents implements InitialLatents {
   }
 
   Noised noised(Scheduler scheduler, int steps, NoiseSource noise) {
-    return noised(scheduler, steps, noise, true);
+    double[] timesteps;
+    if (strengthSchedule && scheduler instanceof StrengthAwareTimesteps s) {
+      s.setTimesteps(steps, strength); // LatentConsistencyModelImg2ImgPipeline: no get_timesteps cut
+      s.setBeginIndex(0);
+      timesteps = s.timesteps();
+    } else {
+      timesteps = Img2ImgTimesteps.select(scheduler, steps, strength);
+    }
+    return noised(scheduler, timesteps, noise, true, false);
   }
 
   /**
-   * As {@link #noised(Scheduler, int, NoiseSource)}; with {@code encodeInit} false (inpainting
-   * U-Nets at strength 1, whose start is pure noise) the init image is not encoded and draws no
-   * noise, as diffusers' {@code StableDiffusionInpaintPipeline.prepare_latents}; its latents are then null.
+   * The inpainting pipelines' start ({@code StableDiffusionInpaintPipeline.prepare_latents}): pure
+   * noise times the scheduler's initial sigma at strength 1, else as image-to-image; with
+   * {@code encodeInit} false (inpainting U-Nets at strength 1) the init image is not encoded and
+   * draws no noise; its latents are then null.
    */
-  Noised noised(Scheduler scheduler, int steps, NoiseSource noise, boolean encodeInit) {
+  Noised noisedForInpainting(Scheduler scheduler, int steps, NoiseSource noise, boolean encodeInit) {
+    return noised(scheduler, Img2ImgTimesteps.select(scheduler, steps, strength), noise, encodeInit, true);
+  }
+
+  private Noised noised(Scheduler scheduler, double[] timesteps, NoiseSource noise, boolean encodeInit,
+      boolean pureNoiseAtFullStrength) {
     FloatTensor image = Images.toTensor(initImage, settings.width(), settings.height());
     if (!encodeInit && strength < 1.0) {
       throw new IllegalArgumentException("the init image is needed below strength 1");
     }
     FloatTensor imageLatents = encodeInit ? PerImageNoise.eachImage(noise, shape.batch(), n -> vae.encode(image, n)) : null;
-    double[] timesteps = Img2ImgTimesteps.select(scheduler, steps, strength);
     FloatTensor fresh = shape.randn(noise);
     FloatTensor latents;
     if (timesteps.length == 0) {
       latents = imageLatents; // strength 0: nothing to denoise
-    } else if (strength >= 1.0) {
+    } else if (pureNoiseAtFullStrength && strength >= 1.0) {
       latents = Tensors.scale(fresh, scheduler.initNoiseSigma());
     } else {
       latents = scheduler.addNoise(imageLatents, fresh, timesteps[0]);

@@ -37,8 +37,10 @@ public interface InitialLatents {
     if (request.initImage() == null) {
       return new TextToImageLatents(shape);
     }
+    // latent-consistency img2img picks its timesteps from the strength (no LCM inpainting pipeline in diffusers)
+    boolean lcm = model.family() == io.diffuse4j.pipelines.model.ModelFamily.LCM && request.mask() == null;
     ImageToImageLatents img2img = new ImageToImageLatents(request.initImage(), request.strength(), settings, shape,
-        new ImageLatents(model, request.vaeTiling()));
+        new ImageLatents(model, request.vaeTiling()), lcm);
     if (request.mask() == null) {
       return img2img;
     }

@@ -35,7 +35,7 @@ public final class InpaintingLatents implements InitialLatents {
     // the mask channels and the strength is 1, then draws the starting noise; prepare_mask_latents
     // then samples the masked image's latents for both kinds of U-Net (a 4-channel one ignores them).
     boolean encodeInit = !(inpaintingUnet && img2img.strength() >= 1.0);
-    ImageToImageLatents.Noised x = img2img.noised(scheduler, steps, noise, encodeInit);
+    ImageToImageLatents.Noised x = img2img.noisedForInpainting(scheduler, steps, noise, encodeInit);
     Settings s = img2img.settings();
     FloatTensor pixelMask = Images.maskToTensor(mask, s.width(), s.height());
     FloatTensor latentMask = downsample(pixelMask, img2img.shape());
