@@ -113,12 +113,18 @@ class BundledModelImageToImageTest {
     assertThat(err).isLessThan(20);
   }
 
+  /**
+   * diffusers' {@code StableDiffusionImg2ImgPipeline} noises the init latents to the first timestep at
+   * strength 1 too ({@code add_noise}, not pure noise): the init image still shows through, so strength 1
+   * is not text-to-image (the real-export references check the numbers: RealExportsTest,
+   * {@code img2img-dpmpp-1.0}, {@code img2img-1.0-4}).
+   */
   @Test
-  void strengthOneEqualsTextToImageFromTheSameNoise() {
+  void strengthOneStillStartsFromTheInitImage() {
     BufferedImage i2i = sd.generate(img2img("a green circle on a white background", 1).build()).first().image();
     BufferedImage t2i = sd.generate(GenerationRequest.builder("a green circle on a white background").steps(20)
         .scheduler("ddim").seed(3).build()).first().image();
-    assertThat(meanAbsDiff(i2i, t2i, false) + meanAbsDiff(i2i, t2i, true)).isZero();
+    assertThat(meanAbsDiff(i2i, t2i, false) + meanAbsDiff(i2i, t2i, true)).isPositive();
   }
 
   @Test
