@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.diffuse4j.api.pipeline.DiffusionException;
+import io.diffuse4j.api.pipeline.InvalidModelException;
 import io.diffuse4j.api.tensor.FloatTensor;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
@@ -149,23 +150,23 @@ public final class OnnxModel implements AutoCloseable {
   }
 
   /**
-   * The input of this name; a {@link DiffusionException} naming the file and the inputs it has
+   * The input of this name; an {@link InvalidModelException} naming the file and the inputs it has
    * when missing.
    */
   public ValueSpec input(String name) {
     ValueSpec s = inputs.get(name);
     if (s == null) {
-      throw new DiffusionException(part + " model " + file + " has no input '" + name + "'; it has "
+      throw new InvalidModelException(file, part + " model " + file + " has no input '" + name + "'; it has "
           + inputs.values() + ". Is this the right file for the " + part + "?");
     }
     return s;
   }
 
-  /** The output of this name, or a {@link DiffusionException} naming what the file has. */
+  /** The output of this name, or an {@link InvalidModelException} naming what the file has. */
   public ValueSpec output(String name) {
     ValueSpec s = outputs.get(name);
     if (s == null) {
-      throw new DiffusionException(part + " model " + file + " has no output '" + name + "'; it has "
+      throw new InvalidModelException(file, part + " model " + file + " has no output '" + name + "'; it has "
           + outputs.values() + ". Is this the right file for the " + part + "?");
     }
     return s;
@@ -187,7 +188,7 @@ public final class OnnxModel implements AutoCloseable {
       }
       for (String name : inputs.keySet()) {
         if (!in.containsKey(name)) {
-          throw new DiffusionException(part + " model " + file + " needs input '" + name + "' ("
+          throw new InvalidModelException(file, part + " model " + file + " needs input '" + name + "' ("
               + inputs.get(name) + ") which this pipeline does not provide; supported inputs are described in docs/models.md");
         }
       }
@@ -227,8 +228,8 @@ public final class OnnxModel implements AutoCloseable {
       } else if (spec.rank() == 1 && shape.length == 0) {
         shape = new long[] {1};
       } else {
-        throw new DiffusionException(part + " input '" + spec.name() + "' of " + file + " has rank " + spec.rank()
-            + " (" + spec + ") but the pipeline built " + v.describe());
+        throw new InvalidModelException(file, part + " input '" + spec.name() + "' of " + file + " has rank "
+            + spec.rank() + " (" + spec + ") but the pipeline built " + v.describe());
       }
     }
     switch (spec.type()) {
@@ -270,7 +271,7 @@ public final class OnnxModel implements AutoCloseable {
         }
         return OnnxTensor.createTensor(env, LongBuffer.wrap(d), shape);
       }
-      default -> throw new DiffusionException(part + " input '" + spec.name() + "' of " + file
+      default -> throw new InvalidModelException(file, part + " input '" + spec.name() + "' of " + file
           + " has an element type diffuse4j does not feed (" + spec + "); expected float, float16, int32 or int64");
     }
   }
@@ -310,7 +311,7 @@ public final class OnnxModel implements AutoCloseable {
           out[i] = b.get(i);
         }
       }
-      default -> throw new DiffusionException(part + " (" + file + ") returned an output of type " + info.onnxType
+      default -> throw new InvalidModelException(file, part + " (" + file + ") returned an output of type " + info.onnxType
           + " that diffuse4j cannot read");
     }
     return new FloatTensor(shape, out);

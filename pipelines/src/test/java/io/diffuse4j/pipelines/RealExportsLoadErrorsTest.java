@@ -66,4 +66,35 @@ class RealExportsLoadErrorsTest {
     InvalidModelException e = load(dir);
     assertThat(e.file()).isEqualTo(enc);
   }
+
+  /**
+   * A VAE encoder that samples inside its graph in a shape diffuse4j cannot cut to its moments
+   * ({@code tools/real-exports/uncuttable_encoder.py}: the draw passes a Mul by 1 first): it still loads,
+   * with a warning naming the file, saying image-to-image is not reproducible and how to re-export; and
+   * the warning is true (the same seed twice gives different images). The cuttable original gives no
+   * such warning and byte-identical images (RealExportsTest).
+   */
+  @Test
+  void uncuttableSamplingEncoderWarnsThatImageToImageIsNotReproducible(@TempDir Path tmp) throws IOException {
+    Path dir = copy(tmp);
+    Path enc = dir.resolve("vae_encoder/model.onnx");
+    Files.copy(RealExportsTest.root().resolve("variants/vae-encoder-sampling-uncut.onnx"), enc,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (var p = Diffusion.builder().model(dir).warnings(warnings::add).load()) {
+      assertThat(warnings).anySatisfy(w -> assertThat(w).contains(enc.toString()).contains("not reproducible")
+          .contains("optimum 1.20"));
+      var r = io.diffuse4j.api.pipeline.GenerationRequest.builder("a red circle on a blue background").seed(42)
+          .width(64).height(64).steps(3).guidanceScale(1.0).scheduler("ddim")
+          .initImage(javax.imageio.ImageIO.read(RealExportsTest.root().resolve("sd15/references/init-64x64.png")
+              .toFile())).strength(0.6).build();
+      byte[] a = RealExportsTest.png(p.generate(r).first());
+      byte[] b = RealExportsTest.png(p.generate(r).first());
+      assertThat(a).as("ONNX Runtime's own draw inside the graph").isNotEqualTo(b);
+    }
+    java.util.List<String> original = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Diffusion.builder().model(RealExportsTest.root().resolve("sd15/diffusers-script")).warnings(original::add).load()
+        .close();
+    assertThat(original).noneMatch(w -> w.contains("not reproducible"));
+  }
 }

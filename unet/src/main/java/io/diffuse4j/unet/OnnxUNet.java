@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.diffuse4j.api.model.Conditioning;
 import io.diffuse4j.api.model.Denoiser;
 import io.diffuse4j.api.model.DenoiserInfo;
-import io.diffuse4j.api.pipeline.DiffusionException;
 import io.diffuse4j.api.pipeline.InvalidModelException;
 import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.onnx.ElementType;
@@ -161,7 +160,8 @@ public final class OnnxUNet implements Denoiser {
       return;
     }
     if (value == null) {
-      throw new DiffusionException("U-Net " + model.file() + " needs input '" + name + "' (" + model.input(name)
+      throw new InvalidModelException(model.file(), "U-Net " + model.file() + " needs input '" + name + "' ("
+          + model.input(name)
           + ") but the pipeline has no value for it: is model_index.json's pipeline class right for this U-Net?");
     }
     feeds.put(name, TensorValue.of(value));

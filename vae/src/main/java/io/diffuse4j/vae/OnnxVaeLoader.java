@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.diffuse4j.api.model.VaeDecoder;
 import io.diffuse4j.api.model.VaeEncoder;
 import io.diffuse4j.api.model.VaeLoader;
+import io.diffuse4j.api.pipeline.DiffusionException;
 import io.diffuse4j.api.pipeline.InvalidModelException;
 import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.onnx.ModelConfigs;
@@ -130,8 +131,17 @@ public final class OnnxVaeLoader implements VaeLoader {
     int side = spec.isDynamic(2) ? 4 : (int) spec.dim(2);
     int width = spec.isDynamic(3) ? side : (int) spec.dim(3);
     String outName = model.hasOutput("sample") ? "sample" : model.outputs().keySet().iterator().next();
-    FloatTensor out = model.run(Map.of(in, TensorValue.of(FloatTensor.zeros(1, channels, side, width))),
-        Set.of(outName)).get(outName);
+    FloatTensor out;
+    try {
+      out = model.run(Map.of(in, TensorValue.of(FloatTensor.zeros(1, channels, side, width))), Set.of(outName))
+          .get(outName);
+    } catch (InvalidModelException e) {
+      throw e;
+    } catch (DiffusionException e) {
+      throw new InvalidModelException(model.file(), "VAE decoder " + model.file() + ": decoding a " + side + "x"
+          + width + " latent of " + channels + " channels into input '" + in + "' failed (" + e.getMessage()
+          + "). Is this the VAE decoder exported with this U-Net? (A VAE encoder reads 3 image channels.)", e);
+    }
     if (out.rank() != 4 || out.dim(2) % side != 0 || out.dim(2) < side) {
       throw new InvalidModelException(model.file(), "VAE decoder " + model.file() + ": decoding a " + side + "x" + width
           + " latent gave output '" + outName + "' of shape " + java.util.Arrays.toString(out.shape())

@@ -56,7 +56,7 @@ public final class ModelLoader {
    */
   public LoadedModel load(Path dir) {
     ModelFolder folder = ModelFolder.inspect(dir);
-    SchedulerConfig schedulerConfig = SchedulerConfigJson.parse(dir.resolve("scheduler").resolve("scheduler_config.json"));
+    SchedulerConfig schedulerConfig = schedulerConfig(dir.resolve("scheduler").resolve("scheduler_config.json"));
     boolean xl = folder.dualTextEncoders();
     String tok2 = java.nio.file.Files.isDirectory(dir.resolve("tokenizer_2")) ? "tokenizer_2" : "tokenizer";
     ExecutorService pool = Executors.newFixedThreadPool(xl ? 5 : 4, r -> {
@@ -102,6 +102,28 @@ public final class ModelLoader {
     } finally {
       pool.shutdown();
     }
+  }
+
+  /**
+   * The folder's scheduler config; an {@link InvalidModelException} naming the file when it cannot be
+   * read or names a class no bound scheduler provides (diffusers' pipelines cannot load it either).
+   */
+  private SchedulerConfig schedulerConfig(Path file) {
+    SchedulerConfig sc;
+    try {
+      sc = SchedulerConfigJson.parse(file);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidModelException(file, e.getMessage() + ". Restore the file from the model (diffusers'"
+          + " scheduler_config.json: \"_class_name\" and the scheduler's settings).", e);
+    }
+    if (schedulers.provider(sc.className()).isEmpty()) {
+      java.util.Set<String> known = new java.util.TreeSet<>();
+      schedulers.providers().values().forEach(p -> known.add(p.diffusersClassName()));
+      throw new InvalidModelException(file, file + ": \"_class_name\" is \"" + sc.className() + "\", a scheduler"
+          + " diffuse4j does not provide; set it to one of " + known + " (its other settings carry over, as"
+          + " diffusers' from_config), or add a scheduler plugin that provides it");
+    }
+    return sc;
   }
 
   /** The part's value, or its failure as thrown by the loader (waiting for it). */
