@@ -4,7 +4,6 @@ import io.diffuse4j.api.noise.NoiseSource;
 import io.diffuse4j.api.scheduler.Scheduler;
 import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.pipelines.image.Images;
-import io.diffuse4j.schedulers.toolkit.StrengthAwareTimesteps;
 import java.awt.image.BufferedImage;
 
 /**
@@ -13,7 +12,7 @@ import java.awt.image.BufferedImage;
  * ({@code get_timesteps}), at strength 1 too ({@code add_noise} at the first timestep, so the image
  * still shows through); strength 0 runs no step. For latent-consistency models, as
  * {@code LatentConsistencyModelImg2ImgPipeline}: the scheduler picks its timesteps from the strength
- * ({@link StrengthAwareTimesteps}) and all of them run. Thread-safe when the VAE is.
+ * ({@code Scheduler.setTimesteps(n, strength)}) and all of them run. Thread-safe when the VAE is.
  */
 public final class ImageToImageLatents implements InitialLatents {
 
@@ -31,8 +30,8 @@ public final class ImageToImageLatents implements InitialLatents {
   }
 
   /**
-   * As above; with {@code strengthSchedule} (latent-consistency models) a {@link StrengthAwareTimesteps}
-   * scheduler's timesteps are set from the strength instead of cut by it.
+   * As above; with {@code strengthSchedule} (latent-consistency models) an {@code LCMScheduler}'s
+   * timesteps are set from the strength ({@code Scheduler.setTimesteps(n, strength)}) instead of cut by it.
    */
   public ImageToImageLatents(BufferedImage initImage, double strength, Settings settings, LatentShape shape,
       ImageLatents vae, boolean strengthSchedule) {
@@ -64,10 +63,10 @@ public final class ImageToImageLatents implements InitialLatents {
 
   Noised noised(Scheduler scheduler, int steps, NoiseSource noise) {
     double[] timesteps;
-    if (strengthSchedule && scheduler instanceof StrengthAwareTimesteps s) {
-      s.setTimesteps(steps, strength); // LatentConsistencyModelImg2ImgPipeline: no get_timesteps cut
-      s.setBeginIndex(0);
-      timesteps = s.timesteps();
+    if (strengthSchedule && "LCMScheduler".equals(scheduler.config().className())) {
+      scheduler.setTimesteps(steps, strength); // LatentConsistencyModelImg2ImgPipeline: no get_timesteps cut
+      scheduler.setBeginIndex(0);
+      timesteps = scheduler.timesteps();
     } else {
       timesteps = Img2ImgTimesteps.select(scheduler, steps, strength);
     }
