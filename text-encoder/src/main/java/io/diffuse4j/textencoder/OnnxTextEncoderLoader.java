@@ -6,12 +6,12 @@ import io.diffuse4j.api.pipeline.InvalidModelException;
 import io.diffuse4j.api.model.TextEncoder;
 import io.diffuse4j.api.model.TextEncoderLoader;
 import io.diffuse4j.api.model.Tokenizer;
+import io.diffuse4j.onnx.LoadTasks;
 import io.diffuse4j.onnx.OnnxModel;
 import io.diffuse4j.onnx.OnnxSessionFactory;
 import io.diffuse4j.textencoder.tokenizer.ClipTokenizer;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
@@ -47,7 +47,7 @@ public final class OnnxTextEncoderLoader implements TextEncoderLoader {
       // as when the tokenizer was built first: its failure is the one reported
       Tokenizer built;
       try {
-        built = await(tokenizerTask);
+        built = LoadTasks.await(tokenizerTask, "the tokenizer");
       } catch (RuntimeException | Error tokenizerFailure) {
         tokenizerFailure.addSuppressed(e);
         throw tokenizerFailure;
@@ -57,7 +57,7 @@ public final class OnnxTextEncoderLoader implements TextEncoderLoader {
     }
     Tokenizer tokenizer;
     try {
-      tokenizer = await(tokenizerTask);
+      tokenizer = LoadTasks.await(tokenizerTask, "the tokenizer");
     } catch (RuntimeException | Error e) {
       model.close();
       throw e;
@@ -89,25 +89,6 @@ public final class OnnxTextEncoderLoader implements TextEncoderLoader {
     } catch (RuntimeException e) {
       // malformed vocab.json / merges.txt / tokenizer.json: the message names the file and the field
       throw new InvalidModelException(tokDir, "The tokenizer in " + tokDir + " cannot be used: " + e.getMessage(), e);
-    }
-  }
-
-  /** The built tokenizer, or the failure its builder threw, as thrown. */
-  private static Tokenizer await(FutureTask<Tokenizer> task) {
-    try {
-      return task.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new DiffusionException("Interrupted while loading the tokenizer", e);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof RuntimeException r) {
-        throw r;
-      }
-      if (c instanceof Error err) {
-        throw err;
-      }
-      throw new DiffusionException("Could not load the tokenizer: " + c, c);
     }
   }
 }

@@ -8,10 +8,10 @@ import io.diffuse4j.api.model.TextEncoderLoader;
 import io.diffuse4j.api.model.VaeDecoder;
 import io.diffuse4j.api.model.VaeEncoder;
 import io.diffuse4j.api.model.VaeLoader;
-import io.diffuse4j.api.pipeline.DiffusionException;
 import io.diffuse4j.api.pipeline.InvalidModelException;
 import io.diffuse4j.api.pipeline.ModelInfo;
 import io.diffuse4j.api.scheduler.SchedulerConfig;
+import io.diffuse4j.onnx.LoadTasks;
 import io.diffuse4j.onnx.ModelConfigs;
 import io.diffuse4j.schedulers.SchedulerConfigJson;
 import io.diffuse4j.schedulers.Schedulers;
@@ -128,22 +128,9 @@ public final class ModelLoader {
 
   /** The part's value, or its failure as thrown by the loader (waiting for it). */
   private static <T> T get(Future<T> f) {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new DiffusionException("Interrupted while loading the model", e);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof RuntimeException r) {
-        throw r;
-      }
-      if (c instanceof Error err) {
-        throw err;
-      }
-      throw new DiffusionException("Could not load a model part: " + c, c);
-    }
+    return LoadTasks.await(f, "the model");
   }
+
 
   /** Closes every part that loaded (waiting for those still loading), newest first. */
   private static void closeAll(List<Future<? extends AutoCloseable>> parts, RuntimeException cause) {
