@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.inject.Guice;
 import com.google.inject.Key;
-import com.google.inject.TypeLiteral;
 import io.diffuse4j.api.pipeline.DiffusionException;
 import io.diffuse4j.api.scheduler.SchedulerConfig;
 import io.diffuse4j.api.scheduler.SchedulerProvider;
@@ -24,10 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** Plugins that throw Errors, return nulls, hang, claim huge names or start threads (issue #13). */
 class HostilePluginTest {
 
-  private static final String PLUGIN = DiffusionPlugin.class.getName();
-  private static final String SCHEDULER = SchedulerProvider.class.getName();
-  private static final Key<Map<String, SchedulerProvider>> SCHEDULER_MAP =
-      Key.get(new TypeLiteral<Map<String, SchedulerProvider>>() { });
+  private static final String PLUGIN = TestPluginJars.PLUGIN_SERVICE;
+  private static final String SCHEDULER = TestPluginJars.SCHEDULER_SERVICE;
+  private static final Key<Map<String, SchedulerProvider>> SCHEDULER_MAP = TestPluginJars.SCHEDULER_MAP;
 
   @TempDir static Path work;
   private static TestPluginJars jars;

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Key;
-import com.google.inject.TypeLiteral;
 import com.google.inject.name.Names;
 import io.diffuse4j.api.scheduler.Scheduler;
 import io.diffuse4j.api.scheduler.SchedulerConfig;
@@ -27,10 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PluginLoaderTest {
 
-  private static final String PLUGIN = DiffusionPlugin.class.getName();
-  private static final String SCHEDULER = SchedulerProvider.class.getName();
-  private static final Key<Map<String, SchedulerProvider>> SCHEDULER_MAP =
-      Key.get(new TypeLiteral<Map<String, SchedulerProvider>>() { });
+  private static final String PLUGIN = TestPluginJars.PLUGIN_SERVICE;
+  private static final String SCHEDULER = TestPluginJars.SCHEDULER_SERVICE;
+  private static final Key<Map<String, SchedulerProvider>> SCHEDULER_MAP = TestPluginJars.SCHEDULER_MAP;
 
   @TempDir static Path work;
   private static TestPluginJars jars;

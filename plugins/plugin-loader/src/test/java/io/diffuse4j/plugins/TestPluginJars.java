@@ -27,6 +27,13 @@ import javax.tools.ToolProvider;
  */
 final class TestPluginJars {
 
+  /** Service file names a plugin jar lists its classes under. */
+  static final String PLUGIN_SERVICE = DiffusionPlugin.class.getName();
+  static final String SCHEDULER_SERVICE = SchedulerProvider.class.getName();
+  /** The scheduler map the loader's injector binds. */
+  static final com.google.inject.Key<Map<String, SchedulerProvider>> SCHEDULER_MAP =
+      com.google.inject.Key.get(new com.google.inject.TypeLiteral<Map<String, SchedulerProvider>>() { });
+
   private final Path classes;
 
   private TestPluginJars(Path classes) {
