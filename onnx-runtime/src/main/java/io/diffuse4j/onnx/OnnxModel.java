@@ -11,6 +11,7 @@ import ai.onnxruntime.TensorInfo;
 import io.diffuse4j.api.pipeline.DiffusionException;
 import io.diffuse4j.api.pipeline.InvalidModelException;
 import io.diffuse4j.api.tensor.FloatTensor;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
@@ -52,6 +53,7 @@ public final class OnnxModel implements AutoCloseable {
   private final LongAdder runNanos = new LongAdder();
 
   private final List<OnnxTensor> overrides;
+  private final InputBuffers buffers = new InputBuffers();
 
   OnnxModel(OrtEnvironment env, OrtSession session, Path file, String part, long loadNanos) throws OrtException {
     this(env, session, file, part, loadNanos, List.of());
@@ -178,11 +180,12 @@ public final class OnnxModel implements AutoCloseable {
    */
   public Map<String, FloatTensor> run(Map<String, TensorValue> feeds, Set<String> wanted) {
     List<OnnxTensor> created = new ArrayList<>();
+    List<ByteBuffer> taken = new ArrayList<>();
     Map<String, OnnxTensor> in = new LinkedHashMap<>();
     try {
       for (Map.Entry<String, TensorValue> e : feeds.entrySet()) {
         ValueSpec spec = input(e.getKey());
-        OnnxTensor t = toOnnx(spec, e.getValue());
+        OnnxTensor t = toOnnx(spec, e.getValue(), taken);
         created.add(t);
         in.put(e.getKey(), t);
       }
@@ -215,10 +218,15 @@ public final class OnnxModel implements AutoCloseable {
       for (OnnxTensor t : created) {
         t.close();
       }
+      taken.forEach(buffers::give); // the tensors built on them are closed
     }
   }
 
-  private OnnxTensor toOnnx(ValueSpec spec, TensorValue v) throws OrtException {
+  /**
+   * {@code v} as an ONNX Runtime tensor of the declared type; float and float16 values are written
+   * into a reused direct buffer (added to {@code taken}), which ONNX Runtime reads in place.
+   */
+  private OnnxTensor toOnnx(ValueSpec spec, TensorValue v, List<ByteBuffer> taken) throws OrtException {
     long[] shape = v.shape();
     int n = v.size();
     if (spec.rank() != shape.length) {
@@ -234,21 +242,27 @@ public final class OnnxModel implements AutoCloseable {
     }
     switch (spec.type()) {
       case FLOAT -> {
+        ByteBuffer b = buffers.take(Math.multiplyExact(n, Float.BYTES));
+        taken.add(b);
+        FloatBuffer fb = b.asFloatBuffer();
         float[] f = v.floats();
-        if (f == null) {
-          f = new float[n];
+        if (f != null) {
+          fb.put(f, 0, n);
+        } else {
           for (int i = 0; i < n; i++) {
-            f[i] = (float) v.get(i);
+            fb.put(i, (float) v.get(i));
           }
         }
-        return OnnxTensor.createTensor(env, FloatBuffer.wrap(f), shape);
+        return OnnxTensor.createTensor(env, fb.rewind(), shape);
       }
       case FLOAT16 -> {
-        short[] h = new short[n];
+        ByteBuffer b = buffers.take(Math.multiplyExact(n, Short.BYTES));
+        taken.add(b);
+        ShortBuffer h = b.asShortBuffer();
         for (int i = 0; i < n; i++) {
-          h[i] = Half.fromFloat((float) v.get(i));
+          h.put(i, Half.fromFloat((float) v.get(i)));
         }
-        return OnnxTensor.createTensor(env, ShortBuffer.wrap(h), shape, OnnxJavaType.FLOAT16);
+        return OnnxTensor.createTensor(env, h, shape, OnnxJavaType.FLOAT16);
       }
       case DOUBLE -> {
         double[] d = new double[n];
@@ -284,9 +298,18 @@ public final class OnnxModel implements AutoCloseable {
       shape[i] = Math.toIntExact(s[i]);
     }
     int n = Math.toIntExact(info.getNumElements());
+    if (info.onnxType == TensorInfo.OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT) {
+      // getFloatBuffer() already copies into a heap buffer: its array is taken as it is
+      FloatBuffer b = t.getFloatBuffer();
+      if (b.hasArray() && b.arrayOffset() == 0 && b.array().length == n) {
+        return new FloatTensor(shape, b.array());
+      }
+      float[] out = new float[n];
+      b.get(out);
+      return new FloatTensor(shape, out);
+    }
     float[] out = new float[n];
     switch (info.onnxType) {
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT -> t.getFloatBuffer().get(out);
       case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16 -> {
         ShortBuffer b = t.getShortBuffer();
         for (int i = 0; i < n; i++) {
@@ -325,6 +348,11 @@ public final class OnnxModel implements AutoCloseable {
     return nl < 0 ? s : s.substring(0, nl);
   }
 
+  /** Bytes of input buffers kept for the next runs (see {@link InputBuffers}). */
+  long pooledInputBytes() {
+    return buffers.pooledBytes();
+  }
+
   /** Whether the session was opened with replaced initializers (LoRA, embeddings). */
   public boolean adapted() {
     return !overrides.isEmpty();
@@ -333,6 +361,7 @@ public final class OnnxModel implements AutoCloseable {
   /** Closes the session, then the tensors of replaced initializers. */
   @Override
   public void close() {
+    buffers.clear();
     try {
       session.close();
     } catch (OrtException e) {

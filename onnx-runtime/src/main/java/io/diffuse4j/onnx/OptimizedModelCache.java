@@ -41,23 +41,35 @@ public final class OptimizedModelCache {
     return dir;
   }
 
-  /** The cached entry's path for this model and settings (which may not exist yet), or empty when not cacheable. */
+  /**
+   * The cached entry's path for this model and settings (which may not exist yet), or empty when not
+   * cacheable. Named {@code <part>-<source>-<version>.ort.onnx}: {@code <source>} hashes the model
+   * file's absolute path, {@code <version>} its size and modification time, the ONNX Runtime version
+   * and the settings, so the entries of one model file share a prefix ({@link #publish} removes the
+   * outdated ones).
+   */
   Optional<Path> entryFor(Path model, String ortVersion, String settings) {
     try {
       BasicFileAttributes a = Files.readAttributes(model, BasicFileAttributes.class);
       if (a.size() >= MAX_BYTES || hasExternalData(model)) {
         return Optional.empty();
       }
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      String key = model.toAbsolutePath().normalize() + "\n" + a.size() + "\n" + a.lastModifiedTime().toMillis()
-          + "\n" + ortVersion + "\n" + settings;
-      String hash = HexFormat.of().formatHex(md.digest(key.getBytes(StandardCharsets.UTF_8))).substring(0, 24);
+      String source = hash(model.toAbsolutePath().normalize().toString()).substring(0, 12);
+      String version = hash(a.size() + "\n" + a.lastModifiedTime().toMillis() + "\n" + ortVersion + "\n" + settings)
+          .substring(0, 16);
       String part = model.getParent() == null || model.getParent().getFileName() == null ? "model"
           : model.getParent().getFileName().toString().replaceAll("[^A-Za-z0-9_.-]", "_");
-      return Optional.of(dir.resolve(part + "-" + hash + ".ort.onnx"));
+      return Optional.of(dir.resolve(part + "-" + source + "-" + version + SUFFIX));
     } catch (IOException | NoSuchAlgorithmException e) {
       return Optional.empty();
     }
+  }
+
+  private static final String SUFFIX = ".ort.onnx";
+
+  private static String hash(String s) throws NoSuchAlgorithmException {
+    MessageDigest md = MessageDigest.getInstance("SHA-256");
+    return HexFormat.of().formatHex(md.digest(s.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static boolean hasExternalData(Path model) throws IOException {
@@ -77,7 +89,11 @@ public final class OptimizedModelCache {
     return entry.resolveSibling(entry.getFileName() + "." + UUID.randomUUID() + ".tmp.onnx");
   }
 
-  /** Moves a finished temporary file into place; another writer's copy of the same entry wins silently. */
+  /**
+   * Moves a finished temporary file into place (another writer's copy of the same entry wins
+   * silently), then deletes the entries of the same model file for other versions or settings: a
+   * re-exported model or a new ONNX Runtime leaves one entry per model file, not one per change.
+   */
   static void publish(Path tmp, Path entry) {
     try {
       if (!Files.isRegularFile(tmp)) {
@@ -87,12 +103,28 @@ public final class OptimizedModelCache {
         Files.move(tmp, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.deleteIfExists(tmp);
+        return;
       }
+      removeOutdated(entry);
     } catch (IOException e) {
       try {
         Files.deleteIfExists(tmp);
       } catch (IOException ignored) {
         // the cache is an optimisation: a failed write only costs the next load its optimization
+      }
+    }
+  }
+
+  /** Deletes the other entries sharing {@code entry}'s {@code <part>-<source>-} prefix. */
+  private static void removeOutdated(Path entry) throws IOException {
+    String name = entry.getFileName().toString();
+    String prefix = name.substring(0, name.lastIndexOf('-') + 1);
+    try (var files = Files.list(entry.getParent())) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        String n = p.getFileName().toString();
+        if (n.startsWith(prefix) && n.endsWith(SUFFIX) && !n.equals(name)) {
+          Files.deleteIfExists(p);
+        }
       }
     }
   }

@@ -50,8 +50,9 @@ public final class ModelLoader {
 
   /**
    * Opens the model in {@code dir}; the caller closes the result. The parts (text encoders with their
-   * tokenizers, U-Net, VAE decoder and encoder) are opened in parallel, one thread each: session
-   * creation is mostly single-threaded work (reading weights, optimizing the graph). When a part fails,
+   * tokenizers, U-Net, VAE decoder and encoder) are opened in parallel, on as many threads as there
+   * are cores (at most one per part): session creation is mostly single-threaded work (reading
+   * weights, optimizing the graph). When a part fails,
    * the others are closed and the first failure, in the order above, is thrown.
    */
   public LoadedModel load(Path dir) {
@@ -59,7 +60,10 @@ public final class ModelLoader {
     SchedulerConfig schedulerConfig = schedulerConfig(dir.resolve("scheduler").resolve("scheduler_config.json"));
     boolean xl = folder.dualTextEncoders();
     String tok2 = java.nio.file.Files.isDirectory(dir.resolve("tokenizer_2")) ? "tokenizer_2" : "tokenizer";
-    ExecutorService pool = Executors.newFixedThreadPool(xl ? 5 : 4, r -> {
+    // no more threads than cores: on a small machine the text encoder's session (the longest) keeps a core
+    // to itself instead of sharing it with every other part at once; the parts are submitted longest first
+    int threads = Math.max(1, Math.min(xl ? 5 : 4, Runtime.getRuntime().availableProcessors()));
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "diffuse4j-load");
       t.setDaemon(true);
       return t;

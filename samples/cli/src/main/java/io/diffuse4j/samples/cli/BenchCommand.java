@@ -72,8 +72,13 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-memory-pattern", description = "Turn ONNX Runtime's memory pattern off.")
   boolean noMemoryPattern;
 
-  @Option(names = "--optimized-cache", description = "Keep ONNX Runtime's optimized models in this folder.")
+  @Option(names = "--optimized-cache", paramLabel = "DIR", description = "Folder for the pipeline's optimized-model"
+      + " cache (default: the one `generate` uses, optimized-models/ in ~/.cache/diffuse4j). The floor opens the model"
+      + " files themselves, as plain ONNX Runtime code does.")
   Path optimizedCache;
+
+  @Option(names = "--no-optimized-cache", description = "The pipeline optimizes the models on every load, as the floor.")
+  boolean noOptimizedCache;
 
   @Option(names = "--device", description = "cpu or cuda[:N] (default ${DEFAULT-VALUE}).", defaultValue = "cpu")
   String device;
@@ -107,13 +112,13 @@ final class BenchCommand implements Callable<Integer> {
     if (images < 1 || repeat < 1) {
       throw new IllegalArgumentException("--images and --repeat must be >= 1");
     }
+    Path cache = GenerateCommand.optimizedCacheFolder(optimizedCache, noOptimizedCache).orElse(null);
     BenchSettings s = new BenchSettings(model == null ? null : model.toAbsolutePath(), w, h, steps, scheduler,
-        guidance, images, prompt, threads, !noArena, !noMemoryPattern,
-        optimizedCache == null ? null : optimizedCache.toAbsolutePath(), device, vaeTiling);
+        guidance, images, prompt, threads, !noArena, !noMemoryPattern, cache, device, vaeTiling);
     out.printf("bench: %s, %dx%d, %d steps %s, guidance %s, %d images x %d rounds (fresh JVMs), threads %s,"
         + " arena %s, memory pattern %s%s%n", model == null ? "bundled model" : model, w, h, steps, scheduler,
         guidance, images, repeat, threads == 0 ? "default" : threads, !noArena, !noMemoryPattern,
-        optimizedCache == null ? "" : ", optimized-model cache " + optimizedCache);
+        cache == null ? ", no optimized-model cache" : ", pipeline's optimized-model cache " + cache);
     out.flush();
     ObjectNode all = JSON.createObjectNode();
     all.set("settings", JSON.valueToTree(s.toArgs()));
@@ -191,6 +196,16 @@ final class BenchCommand implements Callable<Integer> {
     row(out, "images/s", ips, fps);
     row(out, "peak RSS (MB)", perRound(pipes, "peak_rss_mb_after_images", 1), perRound(floors,
         "peak_rss_mb_after_images", 1));
+    for (String[] m : new String[][] {{"heap_committed", "Java heap committed"}, {"heap_used", "Java heap used"},
+        {"non_heap_committed", "Java non-heap committed"}, {"direct_buffers", "direct byte buffers"},
+        {"threads", "threads"}}) {
+      row(out, "  " + m[1] + (m[0].equals("threads") ? "" : " (MB)"), perRound(pipes, "jvm_memory_mb." + m[0], 1),
+          perRound(floors, "jvm_memory_mb." + m[0], 1));
+    }
+    for (String k : List.of("java_heap", "anonymous", "native_libraries", "other_files")) {
+      row(out, "  RSS at exit: " + k.replace('_', ' ') + " (MB)", perRound(pipes, "jvm_memory_mb.rss_by_mapping." + k, 1),
+          perRound(floors, "jvm_memory_mb.rss_by_mapping." + k, 1));
+    }
     List<Double> dp = perRound(pipes, "peak_rss_mb_after_images", 1);
     List<Double> df = perRound(floors, "peak_rss_mb_after_images", 1);
     if (!dp.isEmpty() && !df.isEmpty()) {

@@ -85,6 +85,7 @@ public final class BenchWorker {
     }
     result.put("jvm_start_to_main_ms", jvmStart == 0 ? -1 : mainStart - jvmStart);
     result.put("peak_rss_mb", Rss.peakMb());
+    Rss.javaMemory(result.putObject("jvm_memory_mb"));
     Files.writeString(out, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
   }
 
