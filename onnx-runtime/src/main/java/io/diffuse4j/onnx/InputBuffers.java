@@ -43,9 +43,12 @@ final class InputBuffers {
   /** Returns a buffer from {@link #take} once the tensor built on it is closed. */
   void give(ByteBuffer b) {
     int bytes = b.capacity();
-    if (closed || pooledBytes.addAndGet(bytes) > MAX_POOLED_BYTES) {
-      pooledBytes.addAndGet(-bytes);
+    if (closed) {
       return; // dropped: the garbage collector frees it
+    }
+    if (pooledBytes.addAndGet(bytes) > MAX_POOLED_BYTES) {
+      pooledBytes.addAndGet(-bytes);
+      return;
     }
     free.computeIfAbsent(bytes, k -> new ConcurrentLinkedDeque<>()).offerFirst(b);
   }

@@ -69,8 +69,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-arena", description = "Turn ONNX Runtime's CPU memory arena off.")
   boolean noArena;
 
-  @Option(names = "--no-memory-pattern", description = "Turn ONNX Runtime's memory pattern off.")
-  boolean noMemoryPattern;
+  @Option(names = "--memory-pattern", description = "Turn ONNX Runtime's memory pattern on (diffuse4j runs without"
+      + " it: docs/PERFORMANCE.md).")
+  boolean memoryPattern;
 
   @Option(names = "--optimized-cache", paramLabel = "DIR", description = "Folder for the pipeline's optimized-model"
       + " cache (default: the one `generate` uses, optimized-models/ in ~/.cache/diffuse4j). The floor opens the model"
@@ -114,10 +115,10 @@ final class BenchCommand implements Callable<Integer> {
     }
     Path cache = GenerateCommand.optimizedCacheFolder(optimizedCache, noOptimizedCache).orElse(null);
     BenchSettings s = new BenchSettings(model == null ? null : model.toAbsolutePath(), w, h, steps, scheduler,
-        guidance, images, prompt, threads, !noArena, !noMemoryPattern, cache, device, vaeTiling);
+        guidance, images, prompt, threads, !noArena, memoryPattern, cache, device, vaeTiling);
     out.printf("bench: %s, %dx%d, %d steps %s, guidance %s, %d images x %d rounds (fresh JVMs), threads %s,"
         + " arena %s, memory pattern %s%s%n", model == null ? "bundled model" : model, w, h, steps, scheduler,
-        guidance, images, repeat, threads == 0 ? "default" : threads, !noArena, !noMemoryPattern,
+        guidance, images, repeat, threads == 0 ? "default" : threads, !noArena, memoryPattern,
         cache == null ? ", no optimized-model cache" : ", pipeline's optimized-model cache " + cache);
     out.flush();
     ObjectNode all = JSON.createObjectNode();
