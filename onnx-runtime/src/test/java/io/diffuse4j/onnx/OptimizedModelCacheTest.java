@@ -55,25 +55,25 @@ class OptimizedModelCacheTest {
     return m.run(Map.of(in, TensorValue.of(z)), Set.of(out)).get(out);
   }
 
+  /** Opens {@code model} through a factory with {@code cache} (null for none), decodes once, closes. */
+  private static float[] decodeOnce(Path cache, Path model) {
+    try (OnnxModel m = factory(cache).open(model, "vae_decoder")) {
+      return decode(m).data();
+    }
+  }
+
   @Test
   void theSecondLoadOpensTheCachedEntryAndDecodesTheSame(@TempDir Path tmp) throws Exception {
     Path model = copyOfDecoder(tmp.resolve("model"));
     Path cache = tmp.resolve("cache");
-    FloatTensor plain;
-    try (OnnxModel m = factory(null).open(model, "vae_decoder")) {
-      plain = decode(m);
-    }
+    float[] plain = decodeOnce(null, model);
     assertThat(entries(cache)).isEmpty();
-    try (OnnxModel m = factory(cache).open(model, "vae_decoder")) {
-      assertThat(decode(m).data()).containsExactly(plain.data());
-    }
+    assertThat(decodeOnce(cache, model)).containsExactly(plain);
     List<Path> written = entries(cache);
     assertThat(written).hasSize(1);
     assertThat(written.get(0).getFileName().toString()).startsWith("vae_decoder-").endsWith(".ort.onnx");
     FileTime first = Files.getLastModifiedTime(written.get(0));
-    try (OnnxModel m = factory(cache).open(model, "vae_decoder")) {
-      assertThat(decode(m).data()).containsExactly(plain.data());
-    }
+    assertThat(decodeOnce(cache, model)).containsExactly(plain);
     assertThat(entries(cache)).containsExactly(written.get(0));
     assertThat(Files.getLastModifiedTime(written.get(0))).isEqualTo(first); // read, not written again
   }
@@ -82,14 +82,10 @@ class OptimizedModelCacheTest {
   void aChangedModelFileReplacesItsOldEntry(@TempDir Path tmp) throws Exception {
     Path model = copyOfDecoder(tmp.resolve("model"));
     Path cache = tmp.resolve("cache");
-    try (OnnxModel m = factory(cache).open(model, "vae_decoder")) {
-      decode(m);
-    }
+    decodeOnce(cache, model);
     Path old = entries(cache).get(0);
     Files.setLastModifiedTime(model, FileTime.fromMillis(Files.getLastModifiedTime(model).toMillis() - 60_000));
-    try (OnnxModel m = factory(cache).open(model, "vae_decoder")) {
-      decode(m);
-    }
+    decodeOnce(cache, model);
     List<Path> now = entries(cache);
     assertThat(now).hasSize(1).doesNotContain(old);
   }
@@ -99,9 +95,7 @@ class OptimizedModelCacheTest {
     Path a = copyOfDecoder(tmp.resolve("a"));
     Path b = copyOfDecoder(tmp.resolve("b"));
     Path cache = tmp.resolve("cache");
-    try (OnnxModel m = factory(cache).open(a, "vae_decoder"); OnnxModel n = factory(cache).open(b, "vae_decoder")) {
-      assertThat(decode(m).data()).containsExactly(decode(n).data());
-    }
+    assertThat(decodeOnce(cache, a)).containsExactly(decodeOnce(cache, b));
     assertThat(entries(cache)).hasSize(2);
   }
 
@@ -109,15 +103,10 @@ class OptimizedModelCacheTest {
   void aDamagedEntryIsRewrittenNotTrusted(@TempDir Path tmp) throws Exception {
     Path model = copyOfDecoder(tmp.resolve("model"));
     Path cache = tmp.resolve("cache");
-    FloatTensor expected;
-    try (OnnxModel m = factory(cache).open(model, "vae_decoder")) {
-      expected = decode(m);
-    }
+    float[] expected = decodeOnce(cache, model);
     Path entry = entries(cache).get(0);
     Files.write(entry, new byte[] {1, 2, 3});
-    try (OnnxModel m = factory(cache).open(model, "vae_decoder")) {
-      assertThat(decode(m).data()).containsExactly(expected.data());
-    }
+    assertThat(decodeOnce(cache, model)).containsExactly(expected);
     assertThat(Files.size(entry)).isGreaterThan(1000);
   }
 
@@ -130,11 +119,7 @@ class OptimizedModelCacheTest {
     try {
       List<Future<float[]>> runs = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
-        runs.add(pool.submit(() -> {
-          try (OnnxModel m = factory(cache).open(model, "vae_decoder")) {
-            return decode(m).data();
-          }
-        }));
+        runs.add(pool.submit(() -> decodeOnce(cache, model)));
       }
       first = runs.get(0).get();
       for (Future<float[]> f : runs) {
@@ -144,9 +129,7 @@ class OptimizedModelCacheTest {
       pool.shutdownNow();
     }
     assertThat(entries(cache)).hasSize(1); // no temporary files left behind
-    try (OnnxModel m = factory(cache).open(model, "vae_decoder")) {
-      assertThat(decode(m).data()).containsExactly(first);
-    }
+    assertThat(decodeOnce(cache, model)).containsExactly(first);
   }
 
   @Test

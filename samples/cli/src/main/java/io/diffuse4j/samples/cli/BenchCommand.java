@@ -73,13 +73,9 @@ final class BenchCommand implements Callable<Integer> {
       + " it: docs/PERFORMANCE.md).")
   boolean memoryPattern;
 
-  @Option(names = "--optimized-cache", paramLabel = "DIR", description = "Folder for the pipeline's optimized-model"
-      + " cache (default: the one `generate` uses, optimized-models/ in ~/.cache/diffuse4j). The floor opens the model"
-      + " files themselves, as plain ONNX Runtime code does.")
-  Path optimizedCache;
-
-  @Option(names = "--no-optimized-cache", description = "The pipeline optimizes the models on every load, as the floor.")
-  boolean noOptimizedCache;
+  /** The pipeline's optimized-model cache, as {@code generate}'s; the floor opens the model files themselves. */
+  @CommandLine.Mixin
+  OptimizedCacheOptions optimizedCache = new OptimizedCacheOptions();
 
   @Option(names = "--device", description = "cpu or cuda[:N] (default ${DEFAULT-VALUE}).", defaultValue = "cpu")
   String device;
@@ -113,7 +109,7 @@ final class BenchCommand implements Callable<Integer> {
     if (images < 1 || repeat < 1) {
       throw new IllegalArgumentException("--images and --repeat must be >= 1");
     }
-    Path cache = GenerateCommand.optimizedCacheFolder(optimizedCache, noOptimizedCache).orElse(null);
+    Path cache = optimizedCache.folder().orElse(null);
     BenchSettings s = new BenchSettings(model == null ? null : model.toAbsolutePath(), w, h, steps, scheduler,
         guidance, images, prompt, threads, !noArena, memoryPattern, cache, device, vaeTiling);
     out.printf("bench: %s, %dx%d, %d steps %s, guidance %s, %d images x %d rounds (fresh JVMs), threads %s,"

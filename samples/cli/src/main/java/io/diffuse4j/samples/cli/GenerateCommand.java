@@ -8,14 +8,12 @@ import io.diffuse4j.api.pipeline.GenerationRequest;
 import io.diffuse4j.api.pipeline.GenerationResult;
 import io.diffuse4j.api.pipeline.ProgressListener;
 import io.diffuse4j.api.pipeline.StepEvent;
-import io.diffuse4j.api.pipeline.DiffusionException;
 import io.diffuse4j.pipelines.Diffusion;
 import io.diffuse4j.api.pipeline.InvalidRequestException;
 import io.diffuse4j.pipelines.image.ImageFiles;
 import io.diffuse4j.pipelines.image.OutputFiles;
 import io.diffuse4j.pipelines.image.PngWriter;
 import io.diffuse4j.onnx.SessionTuning;
-import io.diffuse4j.pipelines.model.CacheFolders;
 import io.diffuse4j.pipelines.model.ModelManifest;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -30,7 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
@@ -96,13 +93,8 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--device", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE}).", defaultValue = "cpu")
   String device;
 
-  @Option(names = "--optimized-cache", paramLabel = "DIR", description = "Folder (only you can write) for ONNX"
-      + " Runtime's optimized models: written on a model's first load, then loaded without optimizing again."
-      + " Default: optimized-models/ in your private diffuse4j cache (~/.cache/diffuse4j).")
-  Path optimizedCache;
-
-  @Option(names = "--no-optimized-cache", description = "Optimize the models on every load; keep nothing on disk.")
-  boolean noOptimizedCache;
+  @CommandLine.Mixin
+  OptimizedCacheOptions optimizedCache = new OptimizedCacheOptions();
 
   @Option(names = "--engine", description = "Inference engine of the model parts: OnnxRuntime (default) or PyTorch"
       + " (TorchScript model.pt beside each model.onnx, through DJL).", defaultValue = "OnnxRuntime")
@@ -229,8 +221,7 @@ final class GenerateCommand implements Callable<Integer> {
       }
     }
     Diffusion.Builder b = Diffusion.builder().device(dev).engine(engine).warnings(w -> err.println(w))
-        .sessionTuning(SessionTuning.defaults().withOptimizedModelCache(optimizedCacheFolder(optimizedCache,
-            noOptimizedCache)));
+        .sessionTuning(SessionTuning.defaults().withOptimizedModelCache(optimizedCache.folder()));
     if (model != null) {
       if (verify && !Files.exists(model.resolve(ModelManifest.FILE))) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--verify: " + model + " has no "
@@ -418,24 +409,6 @@ final class GenerateCommand implements Callable<Integer> {
       return io.diffuse4j.api.pipeline.VaeTiling.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--vae-tiling must be auto, on or off, got '" + v + "'");
-    }
-  }
-
-  /**
-   * The optimized-model cache folder of {@code --optimized-cache} / {@code --no-optimized-cache}:
-   * the given folder, none, or {@link CacheFolders#optimizedModels()}.
-   */
-  static Optional<Path> optimizedCacheFolder(Path given, boolean off) {
-    if (off) {
-      return Optional.empty();
-    }
-    if (given != null) {
-      return Optional.of(given.toAbsolutePath());
-    }
-    try {
-      return Optional.of(CacheFolders.optimizedModels());
-    } catch (DiffusionException e) {
-      return Optional.empty(); // no private cache folder: load without the cache (the bundled model says why)
     }
   }
 }

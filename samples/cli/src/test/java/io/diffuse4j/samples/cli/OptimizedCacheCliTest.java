@@ -62,9 +62,9 @@ class OptimizedCacheCliTest {
 
   @Test
   void theDefaultFolderIsInTheUsersPrivateCache() {
-    assertThat(GenerateCommand.optimizedCacheFolder(null, true)).isEmpty();
-    assertThat(GenerateCommand.optimizedCacheFolder(Path.of("rel"), false)).contains(Path.of("rel").toAbsolutePath());
-    assertThat(GenerateCommand.optimizedCacheFolder(null, false)).hasValueSatisfying(p -> {
+    assertThat(OptimizedCacheOptions.folder(null, true)).isEmpty();
+    assertThat(OptimizedCacheOptions.folder(Path.of("rel"), false)).contains(Path.of("rel").toAbsolutePath());
+    assertThat(OptimizedCacheOptions.folder(null, false)).hasValueSatisfying(p -> {
       assertThat(p.getFileName().toString()).isEqualTo("optimized-models");
       assertThat(p.getParent().getFileName().toString()).isEqualTo("diffuse4j");
     });
