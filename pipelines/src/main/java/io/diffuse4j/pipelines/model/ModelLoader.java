@@ -13,6 +13,7 @@ import io.diffuse4j.api.pipeline.ModelInfo;
 import io.diffuse4j.api.scheduler.SchedulerConfig;
 import io.diffuse4j.onnx.LoadTasks;
 import io.diffuse4j.onnx.ModelConfigs;
+import io.diffuse4j.onnx.NativeMemory;
 import io.diffuse4j.schedulers.SchedulerConfigJson;
 import io.diffuse4j.schedulers.Schedulers;
 import jakarta.inject.Inject;
@@ -52,7 +53,8 @@ public final class ModelLoader {
    * Opens the model in {@code dir}; the caller closes the result. The parts (text encoders with their
    * tokenizers, U-Net, VAE decoder and encoder) are opened in parallel, on as many threads as there
    * are cores (at most one per part): session creation is mostly single-threaded work (reading
-   * weights, optimizing the graph). When a part fails,
+   * weights, optimizing the graph). Native memory the load freed is then handed back to the
+   * operating system ({@link NativeMemory#releaseFree()}). When a part fails,
    * the others are closed and the first failure, in the order above, is thrown.
    */
   public LoadedModel load(Path dir) {
@@ -92,6 +94,8 @@ public final class ModelLoader {
       checkFit(dir, te, te2, unet.info(), vae);
       ModelFamily family = detectFamily(folder, te, unet.info(), schedulerConfig);
       ModelInfo info = describe(folder, family, unet.info(), vae, schedulerConfig);
+      // what the load threads freed stays in their malloc arenas, unused by the threads that run the model
+      NativeMemory.releaseFree();
       return new LoadedModel(folder, info, family, te, te2, unet, vae, enc, schedulerConfig);
     } catch (RuntimeException e) {
       if (encF != null) {
