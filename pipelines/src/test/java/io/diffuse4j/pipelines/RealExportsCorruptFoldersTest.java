@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,18 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RealExportsCorruptFoldersTest {
 
-  private static Path copy(String family, String exporter, Path dir) throws IOException {
-    Path src = RealExportsTest.root().resolve(family).resolve(exporter);
-    try (Stream<Path> s = Files.walk(src)) {
-      for (Path p : s.toList()) {
-        Path t = dir.resolve(src.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(t);
-        } else {
-          Files.copy(p, t);
-        }
-      }
-    }
+  private static Path copy(String family, String exporter, Path dir) throws Exception {
+    HostileModelFilesTest.copyTree(RealExportsTest.root().resolve(family).resolve(exporter), dir);
     return dir;
   }
 
@@ -50,7 +39,7 @@ class RealExportsCorruptFoldersTest {
   }
 
   @Test
-  void unetWithoutItsInputsNamesTheFileAndTheInput(@TempDir Path tmp) throws IOException {
+  void unetWithoutItsInputsNamesTheFileAndTheInput(@TempDir Path tmp) throws Exception {
     Path dir = copy("sd15", "diffusers-script", tmp);
     Files.delete(dir.resolve("unet/weights.pb"));
     replace(dir, "unet", part("sd15", "diffusers-script", "vae_decoder"));
@@ -61,7 +50,7 @@ class RealExportsCorruptFoldersTest {
   }
 
   @Test
-  void vaeDecoderWithImageChannelsNamesTheLatentInput(@TempDir Path tmp) throws IOException {
+  void vaeDecoderWithImageChannelsNamesTheLatentInput(@TempDir Path tmp) throws Exception {
     Path dir = copy("sd15", "diffusers-script", tmp);
     replace(dir, "vae_decoder", part("sd15", "diffusers-script", "vae_encoder"));
     InvalidModelException e = load(dir);
@@ -70,7 +59,7 @@ class RealExportsCorruptFoldersTest {
   }
 
   @Test
-  void textEncoderWithoutInputIdsNamesTheFileAndTheInput(@TempDir Path tmp) throws IOException {
+  void textEncoderWithoutInputIdsNamesTheFileAndTheInput(@TempDir Path tmp) throws Exception {
     Path dir = copy("sd15", "diffusers-script", tmp);
     replace(dir, "text_encoder", part("sd15", "diffusers-script", "vae_encoder"));
     InvalidModelException e = load(dir);
@@ -79,7 +68,7 @@ class RealExportsCorruptFoldersTest {
   }
 
   @Test
-  void unetOfAnotherFamilyNamesWhatDoesNotFit(@TempDir Path tmp) throws IOException {
+  void unetOfAnotherFamilyNamesWhatDoesNotFit(@TempDir Path tmp) throws Exception {
     Path dir = copy("sd15", "optimum-1.23.3", tmp);
     replace(dir, "unet", part("sdxl", "optimum-1.23.3", "unet"));
     InvalidModelException e = load(dir);
@@ -87,7 +76,7 @@ class RealExportsCorruptFoldersTest {
   }
 
   @Test
-  void brokenSchedulerConfigNamesTheFile(@TempDir Path tmp) throws IOException {
+  void brokenSchedulerConfigNamesTheFile(@TempDir Path tmp) throws Exception {
     Path dir = copy("sd15", "optimum-1.19.2", tmp);
     Path cfg = dir.resolve("scheduler/scheduler_config.json");
     Files.writeString(cfg, Files.readString(cfg).substring(0, 40));
@@ -96,7 +85,7 @@ class RealExportsCorruptFoldersTest {
   }
 
   @Test
-  void unknownSchedulerClassNamesTheFileAndTheClass(@TempDir Path tmp) throws IOException {
+  void unknownSchedulerClassNamesTheFileAndTheClass(@TempDir Path tmp) throws Exception {
     Path dir = copy("sd15", "optimum-1.19.2", tmp);
     Path cfg = dir.resolve("scheduler/scheduler_config.json");
     Files.writeString(cfg, Files.readString(cfg).replace("PNDMScheduler", "NoSuchScheduler"));
@@ -106,7 +95,7 @@ class RealExportsCorruptFoldersTest {
   }
 
   @Test
-  void brokenModelIndexNamesTheFile(@TempDir Path tmp) throws IOException {
+  void brokenModelIndexNamesTheFile(@TempDir Path tmp) throws Exception {
     Path dir = copy("sd15", "optimum-1.23.3", tmp);
     Path index = dir.resolve("model_index.json");
     Files.writeString(index, "{\"_class_name\": [");
@@ -115,7 +104,7 @@ class RealExportsCorruptFoldersTest {
   }
 
   @Test
-  void vaeConfigWithTheWrongLatentChannelsNamesTheFile(@TempDir Path tmp) throws IOException {
+  void vaeConfigWithTheWrongLatentChannelsNamesTheFile(@TempDir Path tmp) throws Exception {
     Path dir = copy("sd15", "optimum-1.19.2", tmp);
     Path cfg = dir.resolve("vae_decoder/config.json");
     Files.writeString(cfg, Files.readString(cfg).replace("\"latent_channels\": 4", "\"latent_channels\": 8"));

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.diffuse4j.api.pipeline.InvalidModelException;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,18 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RealExportsLoadErrorsTest {
 
-  private static Path copy(Path dir) throws IOException {
-    Path src = RealExportsTest.root().resolve("sd15").resolve("diffusers-script");
-    try (Stream<Path> s = Files.walk(src)) {
-      for (Path p : s.toList()) {
-        Path t = dir.resolve(src.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(t);
-        } else {
-          Files.copy(p, t);
-        }
-      }
-    }
+  private static Path copy(Path dir) throws Exception {
+    HostileModelFilesTest.copyTree(RealExportsTest.root().resolve("sd15").resolve("diffusers-script"), dir);
     return dir;
   }
 
@@ -39,7 +27,7 @@ class RealExportsLoadErrorsTest {
   }
 
   @Test
-  void vocabularyWithoutItsSpecialTokensNamesTheTokenizer(@TempDir Path tmp) throws IOException {
+  void vocabularyWithoutItsSpecialTokensNamesTheTokenizer(@TempDir Path tmp) throws Exception {
     Path dir = copy(tmp);
     Path vocab = dir.resolve("tokenizer/vocab.json");
     Files.writeString(vocab, Files.readString(vocab).replace("\"<|startoftext|>\"", "\"<|start|>\""));
@@ -48,7 +36,7 @@ class RealExportsLoadErrorsTest {
   }
 
   @Test
-  void truncatedUnetNamesTheFile(@TempDir Path tmp) throws IOException {
+  void truncatedUnetNamesTheFile(@TempDir Path tmp) throws Exception {
     Path dir = copy(tmp);
     Path unet = dir.resolve("unet/model.onnx");
     byte[] b = Files.readAllBytes(unet);
@@ -58,7 +46,7 @@ class RealExportsLoadErrorsTest {
   }
 
   @Test
-  void truncatedSamplingVaeEncoderNamesTheFile(@TempDir Path tmp) throws IOException {
+  void truncatedSamplingVaeEncoderNamesTheFile(@TempDir Path tmp) throws Exception {
     Path dir = copy(tmp);
     Path enc = dir.resolve("vae_encoder/model.onnx");
     byte[] b = Files.readAllBytes(enc);
@@ -75,7 +63,7 @@ class RealExportsLoadErrorsTest {
    * such warning and byte-identical images (RealExportsTest).
    */
   @Test
-  void uncuttableSamplingEncoderWarnsThatImageToImageIsNotReproducible(@TempDir Path tmp) throws IOException {
+  void uncuttableSamplingEncoderWarnsThatImageToImageIsNotReproducible(@TempDir Path tmp) throws Exception {
     Path dir = copy(tmp);
     Path enc = dir.resolve("vae_encoder/model.onnx");
     Files.copy(RealExportsTest.root().resolve("variants/vae-encoder-sampling-uncut.onnx"), enc,

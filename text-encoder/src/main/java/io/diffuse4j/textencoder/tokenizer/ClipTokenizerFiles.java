@@ -61,7 +61,7 @@ public final class ClipTokenizerFiles {
       Path vocabJson, Path mergesTxt, Path out, String startToken, String endToken, String unkToken) {
     Map<String, Integer> vocab = readVocab(vocabJson);
     List<String> merges = readMerges(mergesTxt);
-    String json = tokenizerJsonText(vocab, merges, startToken, endToken, unkToken, vocabJson, true, SPLIT_REGEX);
+    String json = tokenizerJsonText(vocab, null, merges, startToken, endToken, unkToken, vocabJson, true, SPLIT_REGEX);
     try {
       Files.writeString(out, json, StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -71,25 +71,10 @@ public final class ClipTokenizerFiles {
 
   /**
    * The tokenizer.json text (CLIPConverter layout), written with a streaming generator so that a
-   * 49k-token vocabulary costs little; {@code withNormalizer} false leaves the normaliser out
-   * (ClipTokenizer cleans the text itself); {@code splitRegex} is the pre-tokenizer's split.
-   */
-  static String tokenizerJsonText(
-      Map<String, Integer> vocab,
-      List<String> merges,
-      String startToken,
-      String endToken,
-      String unkToken,
-      Path vocabFile,
-      boolean withNormalizer,
-      String splitRegex) {
-    return tokenizerJsonText(vocab, null, merges, startToken, endToken, unkToken, vocabFile, withNormalizer, splitRegex);
-  }
-
-  /**
-   * As {@link #tokenizerJsonText(Map, List, String, String, String, Path, boolean, String)}, with the
-   * vocabulary written as {@code vocabJson}, the text of the JSON object {@code vocab} was parsed from
-   * (copied as it is, neither re-serialised nor sorted), when not null.
+   * 49k-token vocabulary costs little; {@code vocabJson}, when not null, is the text of the JSON object
+   * {@code vocab} was parsed from, copied as it is (neither re-serialised nor sorted); {@code withNormalizer}
+   * false leaves the normaliser out (ClipTokenizer cleans the text itself); {@code splitRegex} is the
+   * pre-tokenizer's split.
    */
   static String tokenizerJsonText(
       Map<String, Integer> vocab,

@@ -17,6 +17,22 @@ class DiffuseCliTest {
 
   record Run(int code, String out, String err) {}
 
+  /** A copy of test-models/sd15-tiny in {@code to}. */
+  static Path copyModel(Path to) throws java.io.IOException {
+    Path from = Path.of(MODEL);
+    try (java.util.stream.Stream<Path> s = Files.walk(from)) {
+      for (Path p : s.sorted().toList()) {
+        Path q = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(q);
+        } else {
+          Files.copy(p, q);
+        }
+      }
+    }
+    return to;
+  }
+
   static Run run(String... args) {
     CommandLine cl = DiffuseCli.commandLine();
     StringWriter out = new StringWriter();

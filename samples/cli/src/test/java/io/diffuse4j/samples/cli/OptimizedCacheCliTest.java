@@ -11,17 +11,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code generate --optimized-cache DIR} and {@code --no-optimized-cache}, on a copy of test-models/sd15-tiny's ONNX files. */
 class OptimizedCacheCliTest {
 
-  /** The model folder without the torch checkpoints test-models keeps beside each model.onnx. */
+  /** A copy of the model folder without the torch checkpoints test-models keeps beside each model.onnx. */
   private static Path onnxOnly(Path dir) throws Exception {
-    Path src = Path.of(DiffuseCliTest.MODEL);
-    try (Stream<Path> files = Files.walk(src)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        Path to = dir.resolve(src.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(to);
-        } else if (!f.toString().endsWith(".pt")) {
-          Files.copy(f, to);
-        }
+    DiffuseCliTest.copyModel(dir);
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".pt")).toList()) {
+        Files.delete(f);
       }
     }
     return dir;

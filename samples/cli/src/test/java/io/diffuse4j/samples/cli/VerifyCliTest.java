@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,18 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class VerifyCliTest {
 
   private static Path copy(Path to) throws IOException {
-    Path from = Path.of(MODEL);
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.sorted().toList()) {
-        Path q = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(q);
-        } else {
-          Files.copy(p, q);
-        }
-      }
-    }
-    return to;
+    return DiffuseCliTest.copyModel(to);
   }
 
   @Test
