@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
@@ -18,7 +19,9 @@ import java.util.UUID;
  * so a later load skips graph optimization. An entry is keyed by the model file (absolute path, size,
  * modification time), the ONNX Runtime version and the session settings, so a changed model, runtime
  * or setting never reuses an old entry. Writers write to a unique temporary name and rename it into
- * place atomically: concurrent loads (threads or JVMs) see a whole entry or none.
+ * place atomically: concurrent loads (threads or JVMs) see a whole entry or none; a writer killed
+ * before it could rename leaves its temporary file, which the next entry published for the same
+ * model file deletes once it is an hour old.
  *
  * <p>Models with external data ({@code model.onnx_data}) and files of 2 GB or more are not cached
  * (ONNX Runtime would have to rewrite their weights).
@@ -66,6 +69,7 @@ public final class OptimizedModelCache {
   }
 
   private static final String SUFFIX = ".ort.onnx";
+  private static final String TEMPORARY_SUFFIX = ".tmp.onnx";
 
   private static String hash(String s) throws NoSuchAlgorithmException {
     MessageDigest md = MessageDigest.getInstance("SHA-256");
@@ -86,7 +90,7 @@ public final class OptimizedModelCache {
   /** A unique temporary path next to {@code entry} for ONNX Runtime to write to. */
   Path temporaryFor(Path entry) throws IOException {
     Files.createDirectories(entry.getParent());
-    return entry.resolveSibling(entry.getFileName() + "." + UUID.randomUUID() + ".tmp.onnx");
+    return entry.resolveSibling(entry.getFileName() + "." + UUID.randomUUID() + TEMPORARY_SUFFIX);
   }
 
   /**
@@ -115,14 +119,34 @@ public final class OptimizedModelCache {
     }
   }
 
-  /** Deletes the other entries sharing {@code entry}'s {@code <part>-<source>-} prefix. */
+  /**
+   * How old a temporary file must be before {@link #publish} takes it for the leftover of a writer
+   * that was killed: ONNX Runtime writes an entry (at most 2 GB) in well under a minute, so a live
+   * writer's file is never this old. Deleting a live one anyway is harmless: its writer then finds
+   * no file to publish and the next load writes the entry again.
+   */
+  static final Duration ABANDONED_AFTER = Duration.ofHours(1);
+
+  /**
+   * Deletes the other entries sharing {@code entry}'s {@code <part>-<source>-} prefix, and the
+   * temporary files of that prefix that writers killed before they could publish left behind
+   * (older than {@link #ABANDONED_AFTER}).
+   */
   private static void removeOutdated(Path entry) throws IOException {
     String name = entry.getFileName().toString();
     String prefix = name.substring(0, name.lastIndexOf('-') + 1);
+    long abandoned = System.currentTimeMillis() - ABANDONED_AFTER.toMillis();
     try (var files = Files.list(entry.getParent())) {
       for (Path p : (Iterable<Path>) files::iterator) {
         String n = p.getFileName().toString();
-        if (n.startsWith(prefix) && n.endsWith(SUFFIX) && !n.equals(name)) {
+        if (!n.startsWith(prefix) || n.equals(name)) {
+          continue;
+        }
+        if (n.endsWith(TEMPORARY_SUFFIX)) {
+          if (Files.getLastModifiedTime(p).toMillis() < abandoned) {
+            Files.deleteIfExists(p);
+          }
+        } else if (n.endsWith(SUFFIX)) {
           Files.deleteIfExists(p);
         }
       }

@@ -91,6 +91,32 @@ class OptimizedModelCacheTest {
   }
 
   @Test
+  void aKilledWritersLeftoverIsDeletedOnceAbandonedALiveOnesIsKept(@TempDir Path tmp) throws Exception {
+    Path model = copyOfDecoder(tmp.resolve("model"));
+    Path cache = tmp.resolve("cache");
+    decodeOnce(cache, model);
+    String entry = entries(cache).get(0).getFileName().toString();
+    String prefix = entry.substring(0, entry.lastIndexOf('-') + 1);
+    // what a writer killed between ONNX Runtime's write and the rename leaves, and one still writing
+    Path abandoned = Files.writeString(cache.resolve(entry + ".0f3c-killed.tmp.onnx"), "half an entry");
+    long old = System.currentTimeMillis() - OptimizedModelCache.ABANDONED_AFTER.toMillis() - 60_000;
+    Files.setLastModifiedTime(abandoned, FileTime.fromMillis(old));
+    Path writing = Files.writeString(cache.resolve(entry + ".77aa-writing.tmp.onnx"), "being written");
+    Path otherModels = Files.writeString(cache.resolve("unet-000000000000-0000000000000000.ort.onnx.1.tmp.onnx"), "x");
+    Files.setLastModifiedTime(otherModels, FileTime.fromMillis(old));
+    assertThat(abandoned.getFileName().toString()).startsWith(prefix);
+
+    Files.setLastModifiedTime(model, FileTime.fromMillis(Files.getLastModifiedTime(model).toMillis() - 60_000));
+    decodeOnce(cache, model); // a new entry for the same model file is published
+
+    assertThat(abandoned).doesNotExist();
+    assertThat(writing).exists();
+    assertThat(otherModels).exists(); // another model file's leftovers wait for that file's next entry
+    assertThat(entries(cache).stream().filter(p -> p.getFileName().toString().endsWith(".ort.onnx")))
+        .hasSize(1);
+  }
+
+  @Test
   void anotherModelFileGetsItsOwnEntry(@TempDir Path tmp) throws Exception {
     Path a = copyOfDecoder(tmp.resolve("a"));
     Path b = copyOfDecoder(tmp.resolve("b"));

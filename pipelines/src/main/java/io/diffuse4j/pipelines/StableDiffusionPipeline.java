@@ -236,7 +236,11 @@ public final class StableDiffusionPipeline implements DiffusionPipeline {
       throw new InvalidRequestException("steps", "steps must be <= " + scheduler.numTrainTimesteps()
           + " (the scheduler's num_train_timesteps), got " + s.steps());
     }
-    scheduler.setTimesteps(s.steps());
+    try {
+      scheduler.setTimesteps(s.steps());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException("steps", e.getMessage(), e);
+    }
     return scheduler;
   }
 

@@ -118,6 +118,10 @@ class TextToImagePipelineTest {
     assertThatThrownBy(() -> sd.generate(req("x").steps(1001).build()))
         .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.field()).isEqualTo("steps"))
         .hasMessageContaining("1000");
+    // SD 1.x's steps_offset 1: 1000 DDIM steps start at timestep 1000, refused before any model runs
+    assertThatThrownBy(() -> sd.generate(req("x").scheduler("ddim").steps(1000).build()))
+        .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.field()).isEqualTo("steps"))
+        .hasMessageContaining("use at most 999 steps");
   }
 
   @Test

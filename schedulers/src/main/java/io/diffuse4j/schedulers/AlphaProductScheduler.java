@@ -64,12 +64,30 @@ abstract class AlphaProductScheduler extends ConfiguredScheduler {
       throw new IllegalArgumentException(className + ": num_inference_steps must be between 1 and num_train_timesteps ("
           + numTrain + "), got " + steps);
     }
-    numInferenceSteps = steps;
     long[] t = spacing.integerTimesteps(numTrain, steps, stepsOffset);
+    if (max(t) >= numTrain) {
+      // diffusers accepts this and then fails at the first step (alphas_cumprod[1000]): refuse it now
+      int fewer = steps - 1;
+      while (fewer > 0 && max(spacing.integerTimesteps(numTrain, fewer, stepsOffset)) >= numTrain) {
+        fewer--;
+      }
+      throw new IllegalArgumentException(className + ": " + steps + " inference steps with steps_offset "
+          + stepsOffset + " reach timestep " + max(t) + ", outside [0, " + numTrain + ") (diffusers fails at the"
+          + " first step); " + (fewer > 0 ? "use at most " + fewer + " steps" : "set steps_offset to 0"));
+    }
+    numInferenceSteps = steps;
     timesteps = new double[t.length];
     for (int i = 0; i < t.length; i++) {
       timesteps[i] = t[i];
     }
+  }
+
+  private static long max(long[] t) {
+    long m = Long.MIN_VALUE;
+    for (long v : t) {
+      m = Math.max(m, v);
+    }
+    return m;
   }
 
   @Override

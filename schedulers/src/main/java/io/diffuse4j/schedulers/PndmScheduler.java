@@ -128,6 +128,13 @@ public final class PndmScheduler extends ConfiguredScheduler {
         all.add(asc[i]);
       }
     }
+    long highest = all.stream().mapToLong(Long::longValue).max().orElse(0);
+    if (highest >= numTrain) {
+      // diffusers accepts this and then fails at the first step (alphas_cumprod[1000]): refuse it now
+      throw new IllegalArgumentException(CLASS_NAME + ": " + steps + " inference steps with steps_offset "
+          + stepsOffset + " reach timestep " + highest + ", outside [0, " + numTrain + ") (diffusers fails at"
+          + " the first step); use fewer steps");
+    }
     timesteps = new double[all.size()];
     for (int i = 0; i < timesteps.length; i++) {
       timesteps[i] = all.get(i);

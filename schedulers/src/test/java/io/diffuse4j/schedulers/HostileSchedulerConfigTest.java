@@ -97,4 +97,34 @@ class HostileSchedulerConfigTest {
     }
     assertThat(failures).isEmpty();
   }
+
+  /**
+   * SD 1.x's steps_offset 1 with 1000 steps puts the first timestep at 1000: diffusers' DDIM, DDPM and
+   * PNDM accept that and fail at the first step (alphas_cumprod[1000]); here setTimesteps refuses it,
+   * naming the count that works, and the sigma schedulers (which clamp, as diffusers' interpolation does)
+   * still run.
+   */
+  @Test
+  void stepsThatReachPastTheTrainingRangeAreRefusedWhenSetNotAtTheFirstStep() {
+    Schedulers all = Schedulers.builtIn();
+    SchedulerConfig config = SchedulerConfigJson.parse(SD);
+    for (String name : List.of("ddim", "ddpm")) {
+      Scheduler s = all.create(name, config);
+      assertThatThrownBy(() -> s.setTimesteps(1000)).as(name).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("steps_offset 1").hasMessageContaining("timestep 1000")
+          .hasMessageContaining("use at most 999 steps");
+      s.setTimesteps(999);
+      assertThat(s.timesteps()[0]).as(name).isEqualTo(999.0);
+    }
+    Scheduler pndm = all.create("pndm", config);
+    assertThatThrownBy(() -> pndm.setTimesteps(1000)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("timestep 1000").hasMessageContaining("fewer steps");
+    Scheduler euler = all.create("euler", config);
+    euler.setTimesteps(1000);
+    assertThat(euler.timesteps()).hasSize(1000);
+    Scheduler noOffset = all.create("ddim", SchedulerConfigJson.parse(SD.replace("\"steps_offset\": 1",
+        "\"steps_offset\": 0")));
+    noOffset.setTimesteps(1000);
+    assertThat(noOffset.timesteps()[0]).isEqualTo(999.0);
+  }
 }
