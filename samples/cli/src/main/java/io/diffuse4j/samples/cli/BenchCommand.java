@@ -203,6 +203,13 @@ final class BenchCommand implements Callable<Integer> {
       row(out, "  RSS at exit: " + k.replace('_', ' ') + " (MB)", perRound(pipes, "jvm_memory_mb.rss_by_mapping." + k, 1),
           perRound(floors, "jvm_memory_mb.rss_by_mapping." + k, 1));
     }
+    List<Double> gp = perRound(pipes, "gpu_memory_mb", 1);
+    List<Double> gf = perRound(floors, "gpu_memory_mb", 1);
+    if (!gp.isEmpty() || !gf.isEmpty()) {
+      row(out, "GPU memory at exit (MB)", gp, gf);
+    } else if (pipes.size() > 0 && pipes.get(0).has("gpu_memory_mb")) {
+      out.println("GPU memory: not reported (nvidia-smi missing or not listing this process)");
+    }
     List<Double> dp = perRound(pipes, "peak_rss_mb_after_images", 1);
     List<Double> df = perRound(floors, "peak_rss_mb_after_images", 1);
     if (!dp.isEmpty() && !df.isEmpty()) {

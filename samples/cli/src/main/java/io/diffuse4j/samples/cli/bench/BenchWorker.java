@@ -72,20 +72,29 @@ public final class BenchWorker {
     long mainStart = System.currentTimeMillis();
     Path out = Path.of(args[0]);
     ObjectNode result;
+    BenchSettings settings;
     if ("pipeline".equals(args[1])) {
-      result = pipeline(BenchSettings.parse(args, 2));
+      settings = BenchSettings.parse(args, 2);
+      result = pipeline(settings);
     } else if ("vae-decode".equals(args[1])) {
-      result = vaeDecode(Boolean.parseBoolean(args[2]), BenchSettings.parse(args, 3));
+      settings = BenchSettings.parse(args, 3);
+      result = vaeDecode(Boolean.parseBoolean(args[2]), settings);
     } else {
       int[] n = new int[7];
       for (int i = 0; i < n.length; i++) {
         n[i] = Integer.parseInt(args[2 + i]);
       }
-      result = floor(n, BenchSettings.parse(args, 2 + n.length));
+      settings = BenchSettings.parse(args, 2 + n.length);
+      result = floor(n, settings);
     }
     result.put("jvm_start_to_main_ms", jvmStart == 0 ? -1 : mainStart - jvmStart);
     result.put("peak_rss_mb", Rss.peakMb());
     Rss.javaMemory(result.putObject("jvm_memory_mb"));
+    if (!Device.parse(settings.device()).isCpu()) {
+      // ONNX Runtime's CUDA arena keeps the most it held: at the end of the JVM this is the run's peak
+      GpuMemory.usedMb(ProcessHandle.current().pid()).ifPresentOrElse(mb -> result.put("gpu_memory_mb", mb),
+          () -> result.putNull("gpu_memory_mb"));
+    }
     Files.writeString(out, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
   }
 
