@@ -6,6 +6,7 @@ import io.diffuse4j.api.tensor.FloatTensor;
 import io.diffuse4j.schedulers.toolkit.ConfigReader;
 import io.diffuse4j.schedulers.toolkit.PredictionType;
 import io.diffuse4j.schedulers.toolkit.TimestepSpacing;
+import java.util.Arrays;
 
 /**
  * What DDPM and DDIM share, as diffusers' classes do: the training schedule ({@code alphas_cumprod}
@@ -65,29 +66,13 @@ abstract class AlphaProductScheduler extends ConfiguredScheduler {
           + numTrain + "), got " + steps);
     }
     long[] t = spacing.integerTimesteps(numTrain, steps, stepsOffset);
-    if (max(t) >= numTrain) {
-      // diffusers accepts this and then fails at the first step (alphas_cumprod[1000]): refuse it now
-      int fewer = steps - 1;
-      while (fewer > 0 && max(spacing.integerTimesteps(numTrain, fewer, stepsOffset)) >= numTrain) {
-        fewer--;
-      }
-      throw new IllegalArgumentException(className + ": " + steps + " inference steps with steps_offset "
-          + stepsOffset + " reach timestep " + max(t) + ", outside [0, " + numTrain + ") (diffusers fails at the"
-          + " first step); " + (fewer > 0 ? "use at most " + fewer + " steps" : "set steps_offset to 0"));
-    }
+    SchedulerMath.requireInTrainingRange(className, steps, stepsOffset, numTrain, Arrays.stream(t).max().orElse(0),
+        n -> Arrays.stream(spacing.integerTimesteps(numTrain, n, stepsOffset)).max().orElse(0));
     numInferenceSteps = steps;
     timesteps = new double[t.length];
     for (int i = 0; i < t.length; i++) {
       timesteps[i] = t[i];
     }
-  }
-
-  private static long max(long[] t) {
-    long m = Long.MIN_VALUE;
-    for (long v : t) {
-      m = Math.max(m, v);
-    }
-    return m;
   }
 
   @Override

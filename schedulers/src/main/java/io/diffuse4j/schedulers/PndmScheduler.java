@@ -80,19 +80,10 @@ public final class PndmScheduler extends ConfiguredScheduler {
           + " at least " + PNDM_ORDER + " inference steps, got " + steps + " (diffusers fails too); set"
           + " skip_prk_steps to true or use more steps");
     }
-    // the inference timesteps, ascending (diffusers' _timesteps)
-    long[] asc = new long[steps];
-    if ("trailing".equals(spacing)) {
-      double[] t = MultistepMath.spacedTimesteps("trailing", numTrain, numTrain, steps, 0);
-      for (int i = 0; i < steps; i++) {
-        asc[i] = (long) t[steps - 1 - i];
-      }
-    } else {
-      long[] t = SchedulerMath.spacedTimesteps(spacing, numTrain, steps, stepsOffset);
-      for (int i = 0; i < steps; i++) {
-        asc[i] = t[steps - 1 - i];
-      }
-    }
+    long[] asc = ascendingTimesteps(steps);
+    // before any state changes
+    SchedulerMath.requireInTrainingRange(CLASS_NAME, steps, stepsOffset, numTrain, highestTimestep(asc),
+        n -> highestTimestep(ascendingTimesteps(n)));
     List<Long> all = new ArrayList<>();
     if (skipPrk) {
       // PLMS: the second-to-last inference timestep twice, descending
@@ -128,13 +119,6 @@ public final class PndmScheduler extends ConfiguredScheduler {
         all.add(asc[i]);
       }
     }
-    long highest = all.stream().mapToLong(Long::longValue).max().orElse(0);
-    if (highest >= numTrain) {
-      // diffusers accepts this and then fails at the first step (alphas_cumprod[1000]): refuse it now
-      throw new IllegalArgumentException(CLASS_NAME + ": " + steps + " inference steps with steps_offset "
-          + stepsOffset + " reach timestep " + highest + ", outside [0, " + numTrain + ") (diffusers fails at"
-          + " the first step); use fewer steps");
-    }
     timesteps = new double[all.size()];
     for (int i = 0; i < timesteps.length; i++) {
       timesteps[i] = all.get(i);
@@ -144,6 +128,35 @@ public final class PndmScheduler extends ConfiguredScheduler {
     counter = 0;
     curModelOutput = null;
     curSample = null;
+  }
+
+  /** The inference timesteps of {@code steps} steps, ascending (diffusers' {@code _timesteps}). */
+  private long[] ascendingTimesteps(int steps) {
+    long[] asc = new long[steps];
+    if ("trailing".equals(spacing)) {
+      double[] t = MultistepMath.spacedTimesteps("trailing", numTrain, numTrain, steps, 0);
+      for (int i = 0; i < steps; i++) {
+        asc[i] = (long) t[steps - 1 - i];
+      }
+    } else {
+      long[] t = SchedulerMath.spacedTimesteps(spacing, numTrain, steps, stepsOffset);
+      for (int i = 0; i < steps; i++) {
+        asc[i] = t[steps - 1 - i];
+      }
+    }
+    return asc;
+  }
+
+  /**
+   * The highest timestep a run over {@code asc} steps at: the last inference timestep, and with the PRK
+   * warm-up the second-to-last plus half a step (the warm-up's last half step is dropped, as in diffusers).
+   */
+  private long highestTimestep(long[] asc) {
+    int n = asc.length;
+    if (skipPrk || n < PNDM_ORDER) {
+      return asc[n - 1];
+    }
+    return Math.max(asc[n - 1], asc[n - 2] + numTrain / n / 2);
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.DoubleUnaryOperator;
+import java.util.function.IntToLongFunction;
 
 /**
  * The math every scheduler shares, written once and equal to diffusers: beta schedules,
@@ -203,6 +204,26 @@ public final class SchedulerMath {
       default -> throw new IllegalArgumentException("timestep_spacing '" + spacing + "' is not supported");
     }
     return t;
+  }
+
+  /**
+   * Refuses {@code steps} inference steps whose highest timestep {@code h} passes the training range {@code [0, numTrain)}, as SD 1.x's {@code steps_offset} 1 does at 1000
+   * steps; diffusers' DDIM, DDPM and PNDM accept that and fail at the first step
+   * ({@code alphas_cumprod[1000]}). The message names the most steps that fit ({@code highest}: the
+   * highest timestep of a step count, asked only on refusal).
+   */
+  static void requireInTrainingRange(String className, int steps, int stepsOffset, int numTrain, long h,
+      IntToLongFunction highest) {
+    if (h < numTrain) {
+      return;
+    }
+    int fewer = steps - 1;
+    while (fewer > 0 && highest.applyAsLong(fewer) >= numTrain) {
+      fewer--;
+    }
+    throw new IllegalArgumentException(className + ": " + steps + " inference steps with steps_offset " + stepsOffset
+        + " reach timestep " + h + ", outside [0, " + numTrain + "): diffusers fails at the first step. "
+        + (fewer > 0 ? "Take fewer steps (use at most " + fewer + " steps)." : "Set steps_offset to 0."));
   }
 
   /**
